@@ -1,0 +1,15 @@
+"""Top-level URL configuration; the URL contract lives in PRODUCT.md."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("interviews.urls")),
+]
+
+handler400 = "interviews.views.errors.bad_request"
+handler403 = "interviews.views.errors.permission_denied"
+handler404 = "interviews.views.errors.page_not_found"
+handler500 = "interviews.views.errors.server_error"

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from interviews.views import accounts, pages
+
+app_name = "interviews"
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("accounts/", accounts.account, name="account"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/delete/", accounts.delete_account, name="delete-account"),
+]

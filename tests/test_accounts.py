@@ -1,0 +1,163 @@
+"""Sign-up, log-in, log-out, password change and reset, account deletion."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import PASSWORD, make_user
+
+User = get_user_model()
+pytestmark = pytest.mark.django_db
+
+STRONG = "a-much-Longer-passphrase-7"
+
+
+def signup(client, **overrides):
+    data = {"username": "newbie", "email": "newbie@example.com", "password1": STRONG, "password2": STRONG}
+    data.update(overrides)
+    return client.post(reverse("interviews:signup"), data)
+
+
+def test_signup_creates_user_and_logs_in(client):
+    response = signup(client)
+    assert response.status_code == 302
+    user = User.objects.get(username="newbie")
+    assert user.email == "newbie@example.com"
+    assert client.get(reverse("interviews:account")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"username": "ada"}, "A user with that username already exists."),
+        ({"email": "ADA@example.com"}, "An account with this email address already exists."),
+        ({"password1": "password", "password2": "password"}, "This password is too common."),
+        ({"password2": "something-else-entirely-9"}, "The two password fields didn"),
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"username": ""}, "This field is required."),
+    ],
+)
+def test_signup_bad_input_is_explained_and_saves_nothing(client, learner, overrides, message):
+    response = signup(client, **overrides)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_login_then_logout(client, learner):
+    response = client.post(reverse("login"), {"username": "ada", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("interviews:account")).status_code == 200
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("interviews:account")).status_code == 302
+
+
+def test_logout_by_get_is_refused(learner_client):
+    assert learner_client.get(reverse("logout")).status_code == 405
+    assert learner_client.get(reverse("interviews:account")).status_code == 200
+
+
+def test_wrong_password_message_is_the_same_whether_or_not_user_exists(client, learner):
+    known = client.post(reverse("login"), {"username": "ada", "password": "wrong-password"})
+    unknown = client.post(reverse("login"), {"username": "nobody", "password": "wrong-password"})
+    assert known.status_code == unknown.status_code == 200
+
+    def errors(response):
+        return re.findall(r'<div class="form-errors"[^>]*>(.*?)</div>', response.content.decode(), re.S)
+
+    assert errors(known) == errors(unknown)
+    assert "Please enter a correct username and password" in errors(known)[0]
+
+
+def test_repeated_failures_lock_out_the_user_from_that_address(client, learner, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "ada", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "ada", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed log-in attempts" in response.content.decode()
+    assert client.get(reverse("interviews:account")).status_code == 302
+
+
+def test_account_page_needs_login(client):
+    response = client.get(reverse("interviews:account"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_password_change(learner_client, learner):
+    response = learner_client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": STRONG, "new_password2": STRONG},
+    )
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.check_password(STRONG)
+
+
+def test_password_change_with_wrong_old_password_changes_nothing(learner_client, learner):
+    response = learner_client.post(
+        reverse("password_change"),
+        {"old_password": "nope", "new_password1": STRONG, "new_password2": STRONG},
+    )
+    assert response.status_code == 200
+    assert "Your old password was entered incorrectly" in response.content.decode()
+    learner.refresh_from_db()
+    assert learner.check_password(PASSWORD)
+
+
+def test_password_reset_sends_a_working_link(client, learner):
+    response = client.post(reverse("password_reset"), {"email": "ada@example.com"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert "Choose a new password" in form_page.content.decode()
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": STRONG, "new_password2": STRONG})
+    assert done.status_code == 302
+    learner.refresh_from_db()
+    assert learner.check_password(STRONG)
+
+
+def test_password_reset_for_unknown_email_looks_the_same_and_sends_nothing(client, learner):
+    response = client.post(reverse("password_reset"), {"email": "stranger@example.com"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_delete_account_needs_the_password(learner_client, learner):
+    response = learner_client.post(reverse("interviews:delete-account"), {"password": "wrong"})
+    assert response.status_code == 422
+    assert "That password is not correct." in response.content.decode()
+    assert User.objects.filter(pk=learner.pk).exists()
+
+
+def test_delete_account_removes_the_user_and_logs_out(learner_client, learner):
+    response = learner_client.post(reverse("interviews:delete-account"), {"password": PASSWORD})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=learner.pk).exists()
+    assert learner_client.get(reverse("interviews:account")).status_code == 302
+
+
+def test_delete_account_by_get_is_refused(learner_client):
+    assert learner_client.get(reverse("interviews:delete-account")).status_code == 405
+
+
+def test_missing_csrf_token_is_refused_with_a_friendly_page(learner):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "ada", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()
+
+
+def test_signed_in_user_sees_their_name_in_the_header(learner_client):
+    page = learner_client.get(reverse("interviews:home")).content.decode()
+    assert "Signed in as <strong>ada</strong>" in page
+
+
+def test_staff_and_regular_users_are_separate(db):
+    make_user("curator1", is_staff=True)
+    assert User.objects.filter(is_staff=True).count() == 1
