@@ -69,7 +69,7 @@ bench: setup
 	$(BIN)/python scripts/bench.py
 
 curator: setup
-	@test -n "$(USER_NAME)$(USER)" || { echo "Usage: make curator USER=username"; exit 1; }
+	@test "$(origin USER)" = "command line" || { echo "Usage: make curator USER=username"; exit 1; }
 	$(DEV_ENV) $(BIN)/python manage.py make_curator $(USER)
 
 clean:

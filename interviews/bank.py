@@ -1,0 +1,310 @@
+"""The question-bank file format: read, validate, load (upsert by slug) and export.
+
+Format: see content/README.md. A file is a mapping with optional `topics:` and `questions:`
+lists; a folder is every `*.yaml` file in it, read in name order.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.utils.text import slugify
+
+from interviews.models import AcceptedAnswer, Choice, Question, Topic
+from interviews.rules import ChoiceSpec, kind_rule_errors
+
+TOPIC_KEYS = {"slug", "name", "description", "order"}
+QUESTION_KEYS = {
+    "slug", "topic", "kind", "difficulty", "status", "seed", "prompt", "body", "answer",
+    "key_points", "choices", "accepted_answers", "answer_regex",
+}  # fmt: skip
+CHOICE_KEYS = {"text", "correct", "explanation"}
+
+
+class BankError(Exception):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} problem(s) in the question bank")
+
+
+@dataclass
+class Bank:
+    topics: list[dict] = field(default_factory=list)
+    questions: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class LoadResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def read_bank(path: Path) -> tuple[Bank, list[str]]:
+    """Parse a file or folder; return the normalised bank and every problem found, with its location."""
+    path = Path(path)
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    bank, errors = Bank(), []
+    if not files:
+        return bank, [f"{path}: no .yaml files found"]
+    for file in files:
+        try:
+            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError) as error:
+            errors.append(f"{file}: cannot be read: {error}")
+            continue
+        except yaml.YAMLError as error:
+            errors.append(f"{file}: is not valid YAML: {error}")
+            continue
+        if not isinstance(data, dict) or set(data) - {"topics", "questions"}:
+            errors.append(f"{file}: must be a mapping with only 'topics' and 'questions' lists")
+            continue
+        for index, raw in enumerate(data.get("topics") or []):
+            topic, problems = _parse_topic(raw)
+            errors += [f"{file}: topics[{index}]{_label(raw)}: {p}" for p in problems]
+            bank.topics.append(topic)
+        for index, raw in enumerate(data.get("questions") or []):
+            question, problems = _parse_question(raw)
+            errors += [f"{file}: questions[{index}]{_label(raw)}: {p}" for p in problems]
+            bank.questions.append(question)
+    return bank, errors
+
+
+def validate_bank(bank: Bank, known_topic_slugs: set[str]) -> list[str]:
+    """Checks that span entries: unique slugs, known topics."""
+    errors = []
+    for kind, items in (("topic", bank.topics), ("question", bank.questions)):
+        seen = set()
+        for item in items:
+            if item.get("slug") in seen:
+                errors.append(f"{kind} slug {item['slug']!r} appears more than once")
+            seen.add(item.get("slug"))
+    topic_slugs = known_topic_slugs | {t["slug"] for t in bank.topics}
+    for question in bank.questions:
+        if question.get("topic") and question["topic"] not in topic_slugs:
+            errors.append(f"question {question['slug']!r}: unknown topic {question['topic']!r}")
+    return errors
+
+
+def _label(raw) -> str:
+    return f" ({raw['slug']})" if isinstance(raw, dict) and isinstance(raw.get("slug"), str) else ""
+
+
+def _text(raw: dict, key: str, problems: list[str], *, required=False, max_length=None) -> str:
+    value = raw.get(key, "")
+    if value is None:
+        value = ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        problems.append(f"'{key}' must be text")
+        return ""
+    value = str(value).strip()
+    if required and not value:
+        problems.append(f"'{key}' is required")
+    if max_length and len(value) > max_length:
+        problems.append(f"'{key}' is longer than {max_length} characters")
+    return value
+
+
+def _parse_topic(raw) -> tuple[dict, list[str]]:
+    if not isinstance(raw, dict):
+        return {}, ["must be a mapping"]
+    problems = [f"unknown key '{key}'" for key in sorted(set(raw) - TOPIC_KEYS)]
+    topic = {
+        "slug": _text(raw, "slug", problems, required=True, max_length=100),
+        "name": _text(raw, "name", problems, required=True, max_length=100),
+        "description": _text(raw, "description", problems),
+        "order": raw.get("order", 0),
+    }
+    if topic["slug"] and slugify(topic["slug"]) != topic["slug"]:
+        problems.append("'slug' must use lowercase letters, digits and hyphens only")
+    if not isinstance(topic["order"], int) or isinstance(topic["order"], bool) or topic["order"] < 0:
+        problems.append("'order' must be a whole number, 0 or more")
+    return topic, problems
+
+
+def _parse_question(raw) -> tuple[dict, list[str]]:
+    if not isinstance(raw, dict):
+        return {}, ["must be a mapping"]
+    problems = [f"unknown key '{key}'" for key in sorted(set(raw) - QUESTION_KEYS)]
+    question = {
+        "slug": _text(raw, "slug", problems, required=True, max_length=120),
+        "topic": _text(raw, "topic", problems, required=True),
+        "kind": _text(raw, "kind", problems, required=True),
+        "difficulty": _text(raw, "difficulty", problems) or Question.Difficulty.MEDIUM.value,
+        "status": _text(raw, "status", problems) or Question.Status.PUBLISHED.value,
+        "seed": raw.get("seed"),
+        "prompt": _text(raw, "prompt", problems, required=True, max_length=300),
+        "body": _text(raw, "body", problems),
+        "answer": _text(raw, "answer", problems),
+        "key_points": _string_list(raw, "key_points", problems),
+        "accepted_answers": _string_list(raw, "accepted_answers", problems),
+        "answer_regex": _text(raw, "answer_regex", problems, max_length=300),
+        "choices": [],
+    }
+    if question["slug"] and slugify(question["slug"]) != question["slug"]:
+        problems.append("'slug' must use lowercase letters, digits and hyphens only")
+    for key, enum in (("kind", Question.Kind), ("difficulty", Question.Difficulty), ("status", Question.Status)):
+        if question[key] and question[key] not in enum.values:
+            problems.append(f"'{key}' must be one of {', '.join(enum.values)}, not {question[key]!r}")
+    seed = question["seed"]
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 1 <= seed <= 32767):
+        problems.append("'seed' must be a positive whole number")
+    raw_choices = raw.get("choices") or []
+    if not isinstance(raw_choices, list):
+        problems.append("'choices' must be a list")
+        raw_choices = []
+    for index, raw_choice in enumerate(raw_choices):
+        if not isinstance(raw_choice, dict):
+            problems.append(f"choices[{index}] must be a mapping")
+            continue
+        choice_problems = [f"unknown key '{key}'" for key in sorted(set(raw_choice) - CHOICE_KEYS)]
+        choice = {
+            "text": _text(raw_choice, "text", choice_problems, required=True, max_length=500),
+            "correct": raw_choice.get("correct", False),
+            "explanation": _text(raw_choice, "explanation", choice_problems),
+        }
+        if not isinstance(choice["correct"], bool):
+            choice_problems.append("'correct' must be true or false")
+        problems += [f"choices[{index}]: {p}" for p in choice_problems]
+        question["choices"].append(choice)
+    if question["kind"] in Question.Kind.values:
+        problems += kind_rule_errors(
+            question["kind"],
+            choices=[ChoiceSpec(c["text"], c["correct"] is True) for c in question["choices"]],
+            accepted_answers=question["accepted_answers"],
+            answer_regex=question["answer_regex"],
+            answer=question["answer"],
+            key_points=question["key_points"],
+        )
+    return question, problems
+
+
+def _string_list(raw: dict, key: str, problems: list[str]) -> list[str]:
+    value = raw.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(item, str | int | float) for item in value):
+        problems.append(f"'{key}' must be a list of texts")
+        return []
+    return [str(item).strip() for item in value if str(item).strip()]
+
+
+def question_to_dict(question: Question) -> dict:
+    """The file form of a stored question (choices and accepted answers must be prefetched)."""
+    data = {
+        "slug": question.slug,
+        "topic": question.topic.slug,
+        "kind": question.kind,
+        "difficulty": question.difficulty,
+        "status": question.status,
+        "seed": question.seed_number,
+        "prompt": question.prompt,
+        "body": question.body,
+        "answer": question.answer,
+        "key_points": question.key_point_list,
+        "choices": [
+            {"text": c.text, "correct": c.is_correct, "explanation": c.explanation} for c in question.choices.all()
+        ],
+        "accepted_answers": [a.text for a in question.accepted_answers.all()],
+        "answer_regex": question.answer_regex,
+    }
+    return data
+
+
+def topic_to_dict(topic: Topic) -> dict:
+    return {"slug": topic.slug, "name": topic.name, "description": topic.description, "order": topic.order}
+
+
+def load_bank(bank: Bank, *, by=None, progress=None) -> LoadResult:
+    """Upsert topics and questions by slug in one transaction. Call only with a validated bank."""
+    result = LoadResult()
+    with transaction.atomic():
+        for data in bank.topics:
+            Topic.objects.update_or_create(slug=data["slug"], defaults={k: v for k, v in data.items() if k != "slug"})
+        topics = {topic.slug: topic for topic in Topic.objects.all()}
+        existing = {
+            q.slug: q
+            for q in Question.objects.select_related("topic").prefetch_related("choices", "accepted_answers")
+        }
+        for index, data in enumerate(bank.questions, 1):
+            question = existing.get(data["slug"])
+            if question is not None and _normalised(question_to_dict(question)) == _normalised(data):
+                result.unchanged += 1
+            else:
+                _write_question(question, data, topics[data["topic"]], by=by)
+                if question is None:
+                    result.created += 1
+                else:
+                    result.updated += 1
+            if progress:
+                progress(index, len(bank.questions))
+    return result
+
+
+def _normalised(data: dict) -> dict:
+    return {**data, "seed": data.get("seed"), "choices": [{**c, "correct": bool(c["correct"])} for c in data["choices"]]}
+
+
+def _write_question(question: Question | None, data: dict, topic: Topic, *, by=None):
+    question = question or Question(slug=data["slug"])
+    question.topic = topic
+    question.kind = data["kind"]
+    question.difficulty = data["difficulty"]
+    question.status = data["status"]
+    question.seed_number = data["seed"]
+    question.prompt = data["prompt"]
+    question.body = data["body"]
+    question.answer = data["answer"]
+    question.key_points = "\n".join(data["key_points"])
+    question.answer_regex = data["answer_regex"]
+    if by is not None:
+        question.updated_by = by
+    question.save()
+    question.choices.all().delete()
+    Choice.objects.bulk_create(
+        _rendered_choice(question, order, choice) for order, choice in enumerate(data["choices"], 1)
+    )
+    question.accepted_answers.all().delete()
+    AcceptedAnswer.objects.bulk_create(AcceptedAnswer(question=question, text=text) for text in data["accepted_answers"])
+    question.record_content_change(by=by)
+
+
+def _rendered_choice(question, order, data) -> Choice:
+    choice = Choice(
+        question=question, text=data["text"], is_correct=data["correct"], explanation=data["explanation"], order=order
+    )
+    choice.render()  # bulk_create skips save(), which renders
+    return choice
+
+
+class _LiteralDumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper, value):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value if not style else value.rstrip() + "\n", style=style)
+
+
+_LiteralDumper.add_representer(str, _represent_str)
+
+
+def dump_bank(topics: list[dict], questions: list[dict]) -> str:
+    """YAML in the bundled file's layout; empty optional fields are left out."""
+
+    def compact(data: dict) -> dict:
+        return {k: v for k, v in data.items() if v not in ("", None, [])}
+
+    document = {}
+    if topics:
+        document["topics"] = [compact(t) for t in topics]
+    if questions:
+        document["questions"] = [
+            compact({**q, "choices": [compact(c) for c in q["choices"]]}) for q in questions
+        ]
+    return yaml.dump(document, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def export_questions(queryset) -> str:
+    questions = list(queryset.select_related("topic").prefetch_related("choices", "accepted_answers"))
+    topics = sorted({q.topic for q in questions}, key=lambda t: (t.order, t.name))
+    return dump_bank([topic_to_dict(t) for t in topics], [question_to_dict(q) for q in questions])
