@@ -50,25 +50,33 @@ def read_bank(path: Path) -> tuple[Bank, list[str]]:
         return bank, [f"{path}: no .yaml files found"]
     for file in files:
         try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+            text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             errors.append(f"{file}: cannot be read: {error}")
             continue
-        except yaml.YAMLError as error:
-            errors.append(f"{file}: is not valid YAML: {error}")
-            continue
-        if not isinstance(data, dict) or set(data) - {"topics", "questions"}:
-            errors.append(f"{file}: must be a mapping with only 'topics' and 'questions' lists")
-            continue
-        for index, raw in enumerate(data.get("topics") or []):
-            topic, problems = _parse_topic(raw)
-            errors += [f"{file}: topics[{index}]{_label(raw)}: {p}" for p in problems]
-            bank.topics.append(topic)
-        for index, raw in enumerate(data.get("questions") or []):
-            question, problems = _parse_question(raw)
-            errors += [f"{file}: questions[{index}]{_label(raw)}: {p}" for p in problems]
-            bank.questions.append(question)
+        errors += parse_document(text, str(file), bank)
     return bank, errors
+
+
+def parse_document(text: str, source: str, bank: Bank) -> list[str]:
+    """Add one YAML document's topics and questions to `bank`; return its problems."""
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        return [f"{source}: is not valid YAML: {error}"]
+    if not isinstance(data, dict) or set(data) - {"topics", "questions"}:
+        return [f"{source}: must be a mapping with only 'topics' and 'questions' lists"]
+    errors = []
+    for key, parse, items in (("topics", _parse_topic, bank.topics), ("questions", _parse_question, bank.questions)):
+        entries = data.get(key) or []
+        if not isinstance(entries, list):
+            errors.append(f"{source}: '{key}' must be a list")
+            continue
+        for index, raw in enumerate(entries):
+            item, problems = parse(raw)
+            errors += [f"{source}: {key}[{index}]{_label(raw)}: {p}" for p in problems]
+            items.append(item)
+    return errors
 
 
 def validate_bank(bank: Bank, known_topic_slugs: set[str]) -> list[str]:
@@ -222,8 +230,7 @@ def load_bank(bank: Bank, *, by=None, progress=None) -> LoadResult:
             Topic.objects.update_or_create(slug=data["slug"], defaults={k: v for k, v in data.items() if k != "slug"})
         topics = {topic.slug: topic for topic in Topic.objects.all()}
         existing = {
-            q.slug: q
-            for q in Question.objects.select_related("topic").prefetch_related("choices", "accepted_answers")
+            q.slug: q for q in Question.objects.select_related("topic").prefetch_related("choices", "accepted_answers")
         }
         for index, data in enumerate(bank.questions, 1):
             question = existing.get(data["slug"])
@@ -241,7 +248,11 @@ def load_bank(bank: Bank, *, by=None, progress=None) -> LoadResult:
 
 
 def _normalised(data: dict) -> dict:
-    return {**data, "seed": data.get("seed"), "choices": [{**c, "correct": bool(c["correct"])} for c in data["choices"]]}
+    return {
+        **data,
+        "seed": data.get("seed"),
+        "choices": [{**c, "correct": bool(c["correct"])} for c in data["choices"]],
+    }
 
 
 def _write_question(question: Question | None, data: dict, topic: Topic, *, by=None):
@@ -264,7 +275,9 @@ def _write_question(question: Question | None, data: dict, topic: Topic, *, by=N
         _rendered_choice(question, order, choice) for order, choice in enumerate(data["choices"], 1)
     )
     question.accepted_answers.all().delete()
-    AcceptedAnswer.objects.bulk_create(AcceptedAnswer(question=question, text=text) for text in data["accepted_answers"])
+    AcceptedAnswer.objects.bulk_create(
+        AcceptedAnswer(question=question, text=text) for text in data["accepted_answers"]
+    )
     question.record_content_change(by=by)
 
 
@@ -298,9 +311,7 @@ def dump_bank(topics: list[dict], questions: list[dict]) -> str:
     if topics:
         document["topics"] = [compact(t) for t in topics]
     if questions:
-        document["questions"] = [
-            compact({**q, "choices": [compact(c) for c in q["choices"]]}) for q in questions
-        ]
+        document["questions"] = [compact({**q, "choices": [compact(c) for c in q["choices"]]}) for q in questions]
     return yaml.dump(document, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=100)
 
 

@@ -48,7 +48,9 @@ def render_markdown(text: str) -> str:
         return ""
     html = _parser().render(text)
     # Code blocks get the class the Pygments stylesheet targets.
-    html = html.replace("<pre><code", '<div class="highlight"><pre><code').replace("</code></pre>", "</code></pre></div>")
+    html = html.replace("<pre><code", '<div class="highlight"><pre><code').replace(
+        "</code></pre>", "</code></pre></div>"
+    )
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

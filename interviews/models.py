@@ -204,7 +204,9 @@ class Question(models.Model):
                    explanation=c.explanation, explanation_html=c.explanation_html, order=c.order)
             for c in self.choices.all()
         )  # fmt: skip
-        AcceptedAnswer.objects.bulk_create(AcceptedAnswer(question=copy, text=a.text) for a in self.accepted_answers.all())
+        AcceptedAnswer.objects.bulk_create(
+            AcceptedAnswer(question=copy, text=a.text) for a in self.accepted_answers.all()
+        )
         copy.record_content_change()
         return copy
 

@@ -1,16 +1,75 @@
-"""The rules each question kind must meet, as one pure function every entry point calls."""
+"""The rules each question kind must meet, as pure functions every entry point calls.
+
+They are split by the part of a question they look at, because Django admin edits the
+choices, the accepted answers and the question itself in separate forms.
+"""
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 TRUE_FALSE_TEXTS = ("True", "False")
+CHOICE_KINDS = {"single", "multiple", "true_false"}
 
 
 @dataclass(frozen=True)
 class ChoiceSpec:
     text: str
     is_correct: bool
+
+
+def choice_rule_errors(kind: str, choices: Sequence[ChoiceSpec]) -> list[str]:
+    if kind not in CHOICE_KINDS:
+        return [f"A {kind.replace('_', '/')} question has no choices; remove them."] if choices else []
+    errors = []
+    correct = sum(1 for choice in choices if choice.is_correct)
+    texts = [choice.text.strip() for choice in choices]
+    if any(not text for text in texts):
+        errors.append("Every choice needs a text.")
+    if len(set(texts)) != len(texts):
+        errors.append("Two choices have the same text.")
+    if kind == "single":
+        if len(choices) < 2:
+            errors.append("A single-answer question needs at least 2 choices.")
+        if correct != 1:
+            errors.append(f"A single-answer question needs exactly 1 correct choice, not {correct}.")
+    elif kind == "multiple":
+        if len(choices) < 3:
+            errors.append("A multiple-answer question needs at least 3 choices.")
+        if correct < 1:
+            errors.append("A multiple-answer question needs at least 1 correct choice.")
+    elif sorted(texts) != sorted(TRUE_FALSE_TEXTS):
+        errors.append("A true/false question needs exactly the two choices 'True' and 'False'.")
+    elif correct != 1:
+        errors.append("A true/false question needs exactly 1 correct choice.")
+    return errors
+
+
+def short_answer_rule_errors(kind: str, accepted_answers: Sequence[str], answer_regex: str) -> list[str]:
+    if kind != "short":
+        if accepted_answers or answer_regex:
+            return ["Only short-answer questions have accepted answers or an answer regex."]
+        return []
+    errors = []
+    if not [text for text in accepted_answers if text.strip()]:
+        errors.append("A short-answer question needs at least 1 accepted answer.")
+    if answer_regex:
+        try:
+            re.compile(answer_regex)
+        except re.error as error:
+            errors.append(f"The answer regex does not compile: {error}.")
+    return errors
+
+
+def open_rule_errors(kind: str, answer: str, key_points: Sequence[str]) -> list[str]:
+    if kind != "open":
+        return []
+    errors = []
+    if not answer.strip():
+        errors.append("An open question needs a model answer.")
+    if not [point for point in key_points if point.strip()]:
+        errors.append("An open question needs at least 1 key point.")
+    return errors
 
 
 def kind_rule_errors(
@@ -22,46 +81,9 @@ def kind_rule_errors(
     answer: str = "",
     key_points: Sequence[str] = (),
 ) -> list[str]:
-    """Return every way the content breaks the rules of its kind (empty when it is fine)."""
-    errors = []
-    correct = sum(1 for choice in choices if choice.is_correct)
-    if kind in {"single", "multiple", "true_false"}:
-        if any(not choice.text.strip() for choice in choices):
-            errors.append("Every choice needs a text.")
-        if len({choice.text.strip() for choice in choices}) != len(choices):
-            errors.append("Two choices have the same text.")
-    if kind == "single":
-        if len(choices) < 2:
-            errors.append("A single-answer question needs at least 2 choices.")
-        if correct != 1:
-            errors.append(f"A single-answer question needs exactly 1 correct choice, not {correct}.")
-    elif kind == "multiple":
-        if len(choices) < 3:
-            errors.append("A multiple-answer question needs at least 3 choices.")
-        if correct < 1:
-            errors.append("A multiple-answer question needs at least 1 correct choice.")
-    elif kind == "true_false":
-        if sorted(choice.text.strip() for choice in choices) != sorted(TRUE_FALSE_TEXTS):
-            errors.append("A true/false question needs exactly the two choices 'True' and 'False'.")
-        elif correct != 1:
-            errors.append("A true/false question needs exactly 1 correct choice.")
-    elif choices:
-        errors.append(f"A {kind} question has no choices; remove them.")
-
-    if kind == "short":
-        if not [text for text in accepted_answers if text.strip()]:
-            errors.append("A short-answer question needs at least 1 accepted answer.")
-        if answer_regex:
-            try:
-                re.compile(answer_regex)
-            except re.error as error:
-                errors.append(f"The answer regex does not compile: {error}.")
-    elif accepted_answers or answer_regex:
-        errors.append("Only short-answer questions have accepted answers or an answer regex.")
-
-    if kind == "open":
-        if not answer.strip():
-            errors.append("An open question needs a model answer.")
-        if not [point for point in key_points if point.strip()]:
-            errors.append("An open question needs at least 1 key point.")
-    return errors
+    """Every way the content breaks the rules of its kind (empty when it is fine)."""
+    return (
+        choice_rule_errors(kind, choices)
+        + short_answer_rule_errors(kind, accepted_answers, answer_regex)
+        + open_rule_errors(kind, answer, key_points)
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interviews.views import accounts, pages
+from interviews.views import accounts, bank, pages
 
 app_name = "interviews"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("accounts/", accounts.account, name="account"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/delete/", accounts.delete_account, name="delete-account"),
+    path("questions/", bank.question_list, name="question-list"),
+    path("questions/<slug:slug>/", bank.question_detail, name="question-detail"),
+    path("bookmarks/", bank.bookmark_list, name="bookmark-list"),
 ]

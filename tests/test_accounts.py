@@ -155,7 +155,7 @@ def test_missing_csrf_token_is_refused_with_a_friendly_page(learner):
 
 def test_signed_in_user_sees_their_name_in_the_header(learner_client):
     page = learner_client.get(reverse("interviews:home")).content.decode()
-    assert "Signed in as <strong>ada</strong>" in page
+    assert 'Account <span class="signed-in">(ada)</span>' in page
 
 
 def test_staff_and_regular_users_are_separate(db):

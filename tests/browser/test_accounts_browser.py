@@ -22,7 +22,7 @@ def test_sign_up_log_out_log_in_change_password(page, live_server):
     screenshot(page, "signup")
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_text("Welcome, marie!")).to_be_visible()
-    expect(page.get_by_text("Signed in as")).to_contain_text("marie")
+    expect(page.get_by_role("navigation", name="Main")).to_contain_text("Account (marie)")
 
     page.get_by_role("button", name="Log out").click()
     nav = page.get_by_role("navigation", name="Main")
@@ -32,7 +32,7 @@ def test_sign_up_log_out_log_in_change_password(page, live_server):
     page.get_by_label("Username").fill("marie")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Signed in as")).to_contain_text("marie")
+    expect(page.get_by_role("navigation", name="Main")).to_contain_text("Account (marie)")
 
     page.get_by_role("link", name="Account").first.click()
     screenshot(page, "account")

@@ -1,0 +1,270 @@
+"""Curation in Django admin: questions with their choices, history, import/export and report triage."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
+
+from interviews.bank import Bank, export_questions, load_bank, parse_document, validate_bank
+from interviews.models import AcceptedAnswer, Choice, Question, Report, Topic
+from interviews.rules import ChoiceSpec, choice_rule_errors, open_rule_errors, short_answer_rule_errors
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order", "question_count"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(question_count=Count("questions"))
+
+    @admin.display(ordering="question_count", description="Questions")
+    def question_count(self, topic):
+        return topic.question_count
+
+
+def _live_forms(formset):
+    return [
+        form for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
+    ]  # fmt: skip
+
+
+class ChoiceFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        choices = [ChoiceSpec(f.cleaned_data["text"], f.cleaned_data["is_correct"]) for f in _live_forms(self)]
+        if errors := choice_rule_errors(self.instance.kind, choices):
+            raise ValidationError(errors)
+
+
+class AcceptedAnswerFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        accepted = [f.cleaned_data["text"] for f in _live_forms(self)]
+        if errors := short_answer_rule_errors(self.instance.kind, accepted, self.instance.answer_regex):
+            raise ValidationError(errors)
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    formset = ChoiceFormSet
+    extra = 0
+    fields = ["order", "text", "is_correct", "explanation"]
+    formfield_overrides = {
+        Choice._meta.get_field("explanation").__class__: {"widget": forms.Textarea(attrs={"rows": 2})}
+    }
+
+
+class AcceptedAnswerInline(admin.TabularInline):
+    model = AcceptedAnswer
+    formset = AcceptedAnswerFormSet
+    extra = 0
+
+
+class QuestionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind:
+            key_points = [line for line in cleaned.get("key_points", "").splitlines() if line.strip()]
+            if errors := open_rule_errors(kind, cleaned.get("answer", ""), key_points):
+                raise ValidationError(errors)
+        return cleaned
+
+
+class OpenReportsFilter(admin.SimpleListFilter):
+    title = "reports"
+    parameter_name = "reports"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Has open reports")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(reports__status=Report.Status.OPEN).distinct()
+        return queryset
+
+
+@admin.register(Question)
+class QuestionAdmin(SimpleHistoryAdmin):
+    form = QuestionAdminForm
+    inlines = [ChoiceInline, AcceptedAnswerInline]
+    list_display = ["prompt", "topic", "kind", "difficulty", "status", "version", "updated_at"]
+    list_filter = ["status", "topic", "kind", "difficulty", OpenReportsFilter]
+    search_fields = ["prompt", "slug", "body", "answer"]
+    list_select_related = ["topic"]
+    prepopulated_fields = {"slug": ["prompt"]}
+    readonly_fields = ["version", "updated_by", "updated_at", "preview"]
+    actions = ["publish", "unpublish", "archive", "duplicate", "export_yaml"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["prompt", "slug", "topic", "kind", "difficulty", "status", "seed_number"]}),
+        ("Content", {"fields": ["body", "answer", "key_points", "answer_regex"]}),
+        ("Preview (as last saved)", {"fields": ["preview"]}),
+        ("Record", {"fields": ["version", "updated_by", "updated_at"]}),
+    ]
+    change_list_template = "admin/interviews/question/change_list.html"
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.record_content_change(by=request.user)
+
+    @admin.display(description="Preview")
+    def preview(self, question):
+        if not question.pk:
+            return "Save the question to see a preview."
+        choices = "".join(
+            format_html(
+                "<li>{} {}<div>{}</div></li>",
+                "✓" if c.is_correct else "✗",
+                mark_safe(c.text_html),  # sanitised by nh3 when saved
+                mark_safe(c.explanation_html),
+            )
+            for c in question.choices.all()
+        )
+        return format_html(
+            '<div class="question-preview"><h3>{}</h3>{}<ol>{}</ol><hr>{}'
+            '<p><a href="{}" target="_blank" rel="noopener">Open on the site</a></p></div>',
+            question.prompt,
+            mark_safe(question.body_html),
+            mark_safe(choices),
+            mark_safe(question.answer_html),
+            question.get_absolute_url(),
+        )
+
+    @admin.action(description="Publish selected questions", permissions=["change"])
+    def publish(self, request, queryset):
+        published, refused = 0, []
+        for question in queryset.prefetch_related("choices", "accepted_answers"):
+            try:
+                question.publish(by=request.user)
+                published += 1
+            except ValidationError as error:
+                refused.append(f"{question.slug}: {'; '.join(error.messages)}")
+        if published:
+            self.message_user(request, f"Published {published} question(s).", messages.SUCCESS)
+        for problem in refused:
+            self.message_user(request, f"Not published, {problem}", messages.ERROR)
+
+    @admin.action(description="Unpublish selected questions (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        for question in queryset:
+            question.unpublish(by=request.user)
+        self.message_user(request, f"Moved {queryset.count()} question(s) back to draft.", messages.SUCCESS)
+
+    @admin.action(description="Archive selected questions", permissions=["change"])
+    def archive(self, request, queryset):
+        for question in queryset:
+            question.archive(by=request.user)
+        self.message_user(request, f"Archived {queryset.count()} question(s).", messages.SUCCESS)
+
+    @admin.action(description="Duplicate selected questions as drafts", permissions=["add"])
+    def duplicate(self, request, queryset):
+        copies = [question.duplicate(by=request.user) for question in queryset]
+        self.message_user(request, f"Created {len(copies)} draft cop{'y' if len(copies) == 1 else 'ies'}.")
+
+    @admin.action(description="Export selected questions as YAML", permissions=["view"])
+    def export_yaml(self, request, queryset):
+        response = HttpResponse(export_questions(queryset), content_type="application/yaml; charset=utf-8")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="questions-{stamp}.yaml"'
+        return response
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="interviews_question_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            return HttpResponse("You may not import questions.", status=403)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            bank = Bank()
+            try:
+                text = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                errors = ["The file is not UTF-8 text."]
+            else:
+                errors = parse_document(text, upload.name, bank)
+                errors += validate_bank(bank, set(Topic.objects.values_list("slug", flat=True)))
+            if not errors:
+                result = load_bank(bank, by=request.user)
+                self.message_user(
+                    request,
+                    f"Imported {upload.name}: {result.created} created, {result.updated} updated, "
+                    f"{result.unchanged} unchanged.",
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:interviews_question_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import questions",
+            "form": form,
+            "errors": errors,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/interviews/question/import.html", context, status=422 if errors else 200
+        )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="A .yaml file in the bundled bank's format (see content/README.md).")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError("The file is larger than 5 MB.")
+        return upload
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["question", "reason", "status", "question_version", "reporter", "created_at"]
+    list_filter = ["status", "reason", ("question", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["question__prompt", "question__slug", "text"]
+    list_select_related = ["question", "user"]
+    readonly_fields = ["question", "question_version", "reason", "text", "reporter", "created_at", "resolved_at"]
+    fields = readonly_fields[:4] + ["reporter", "status", "created_at", "resolved_at"]
+    actions = ["mark_resolved"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Reported by")
+    def reporter(self, report):
+        return report.user.get_username()
+
+    @admin.action(description="Mark selected reports resolved", permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        now = timezone.now()
+        for report in queryset.filter(~Q(status=Report.Status.RESOLVED)):
+            report.resolve(now=now)
+        self.message_user(request, "Marked as resolved.", messages.SUCCESS)

@@ -1,0 +1,143 @@
+"""The question bank: browse and search, one question with its bookmark, note and report, my bookmarks."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from interviews.forms import NoteForm, QuestionFilterForm, ReportForm
+from interviews.models import Bookmark, Note, Question, Topic
+from interviews.views import render_page
+
+PAGE_SIZE = 20
+RELATED_COUNT = 5
+
+
+@require_GET
+def question_list(request):
+    topics = list(Topic.objects.all())
+    form = QuestionFilterForm(request.GET, topics=topics)
+    form.is_valid()
+    questions = form.filter(Question.objects.published().select_related("topic").with_bookmark_state(request.user))
+    page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render_page(request, "interviews/question_list.html", context, partial="question-results")
+
+
+@require_http_methods(["GET", "POST"])
+def question_detail(request, slug):
+    questions = Question.objects.visible_to(request.user).select_related("topic").prefetch_related("choices")
+    question = get_object_or_404(questions.with_bookmark_state(request.user), slug=slug)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(question.get_absolute_url())
+        action = request.POST.get("action")
+        if action == "bookmark":
+            return _set_bookmark(request, question)
+        if action == "note":
+            return _save_note(request, question)
+        if action == "report":
+            return _send_report(request, question)
+        return HttpResponseBadRequest("Unknown action.")
+    note = Note.objects.filter(user=request.user, question=question).first() if request.user.is_authenticated else None
+    return render_page(request, "interviews/question_detail.html", _detail_context(request, question, note=note))
+
+
+def _detail_context(request, question, *, note=None, note_form=None, report_form=None):
+    related = (
+        Question.objects.published().filter(topic=question.topic).exclude(pk=question.pk)
+        .only("slug", "prompt", "kind", "difficulty")[:RELATED_COUNT]
+    )  # fmt: skip
+    return {
+        "question": question,
+        "note": note,
+        "note_form": note_form or NoteForm(instance=note),
+        "report_form": report_form or ReportForm(user=request.user),
+        "related": related,
+    }
+
+
+def _set_bookmark(request, question):
+    # The button says which state it wants, so a repeated request cannot flip it back.
+    wanted = request.POST.get("bookmarked") == "1"
+    if wanted:
+        try:
+            with transaction.atomic():
+                Bookmark.objects.get_or_create(user=request.user, question=question)
+        except IntegrityError:
+            pass  # a concurrent request created it first
+    else:
+        Bookmark.objects.filter(user=request.user, question=question).delete()
+    question.is_bookmarked = wanted
+    if request.htmx:
+        return render_page(
+            request, "interviews/question_detail.html", {"question": question}, partial="bookmark-toggle"
+        )
+    messages.success(request, "Bookmarked." if wanted else "Bookmark removed.")
+    return redirect(question)
+
+
+def _save_note(request, question):
+    note = Note.objects.filter(user=request.user, question=question).first()
+    form = NoteForm(request.POST, instance=note)
+    if not form.is_valid():
+        context = _detail_context(request, question, note=note, note_form=form)
+        return render_page(request, "interviews/question_detail.html", context, partial="note", status=422)
+    if form.cleaned_data["body"].strip():
+        note = form.save(commit=False)
+        note.user, note.question = request.user, question
+        note.save()
+        message = "Note saved."
+    else:
+        if note:
+            note.delete()
+        note, message = None, "Note deleted."
+    if request.htmx:
+        context = {"question": question, "note": note, "note_form": NoteForm(instance=note), "note_message": message}
+        return render_page(request, "interviews/question_detail.html", context, partial="note")
+    messages.success(request, message)
+    return redirect(question)
+
+
+def _send_report(request, question):
+    form = ReportForm(request.POST, user=request.user)
+    if not form.is_valid():
+        context = _detail_context(request, question, report_form=form)
+        return render_page(request, "interviews/question_detail.html", context, partial="report", status=422)
+    report = form.save(commit=False)
+    report.user, report.question, report.question_version = request.user, question, question.version
+    report.save()
+    message = "Thank you. A curator will look at your report."
+    if request.htmx:
+        context = {"question": question, "report_form": ReportForm(user=request.user), "report_message": message}
+        return render_page(request, "interviews/question_detail.html", context, partial="report")
+    messages.success(request, message)
+    return redirect(question)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def bookmark_list(request):
+    if request.method == "POST":
+        try:
+            bookmark_id = int(request.POST.get("bookmark", ""))
+        except ValueError:
+            raise Http404("No such bookmark.") from None
+        bookmark = get_object_or_404(request.user.bookmarks.select_related("question"), pk=bookmark_id)
+        bookmark.delete()
+        if not request.htmx:
+            messages.success(request, f"Removed “{bookmark.question.prompt}” from your bookmarks.")
+            return redirect(request.get_full_path())
+    topics = Topic.objects.filter(questions__bookmarks__user=request.user).distinct()
+    bookmarks = request.user.bookmarks.select_related("question__topic")
+    topic = request.GET.get("topic", "")
+    if topic:
+        bookmarks = bookmarks.filter(question__topic__slug=topic)
+    context = {"bookmarks": bookmarks, "topics": topics, "topic": topic}
+    return render_page(request, "interviews/bookmark_list.html", context, partial="bookmark-list")

@@ -1,0 +1,141 @@
+"""load_question_bank: validate everything first, upsert by slug, idempotent; export round-trips."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from interviews.bank import export_questions, read_bank
+from interviews.models import Choice, Question, Topic
+
+BUNDLED = Path(__file__).resolve().parent.parent / "content" / "bank"
+pytestmark = pytest.mark.django_db
+
+VALID = """
+topics:
+  - slug: autograd
+    name: Autograd
+    order: 2
+questions:
+  - slug: what-does-backward-do
+    topic: autograd
+    kind: single
+    difficulty: easy
+    prompt: What does `loss.backward()` do?
+    answer: It computes gradients.
+    choices:
+      - text: Computes gradients of the loss
+        correct: true
+        explanation: Right.
+      - text: Updates the weights
+        correct: false
+        explanation: That is the optimizer's job.
+  - slug: name-the-method
+    topic: autograd
+    kind: short
+    prompt: Which tensor method starts backpropagation?
+    answer: backward
+    accepted_answers: [backward, "backward()"]
+"""
+
+
+def load(tmp_path, text, name="bank.yaml"):
+    path = tmp_path / name
+    path.write_text(text)
+    out = StringIO()
+    call_command("load_question_bank", str(path), stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def test_loads_topics_and_questions_and_reports_counts(tmp_path):
+    output = load(tmp_path, VALID)
+    assert "2 created, 0 updated, 0 unchanged" in output
+    question = Question.objects.get(slug="what-does-backward-do")
+    assert question.status == "published" and question.version == 1
+    assert [c.is_correct for c in question.choices.all()] == [True, False]
+    assert "<code>loss.backward()</code>" not in question.body_html  # prompt is plain text
+    assert list(Question.objects.get(slug="name-the-method").accepted_answers.values_list("text", flat=True)) == [
+        "backward",
+        "backward()",
+    ]
+
+
+def test_second_run_changes_nothing(tmp_path):
+    load(tmp_path, VALID)
+    before = list(Question.objects.values_list("slug", "version", "updated_at"))
+    output = load(tmp_path, VALID)
+    assert "0 created, 0 updated, 2 unchanged" in output
+    assert list(Question.objects.values_list("slug", "version", "updated_at")) == before
+
+
+def test_changed_content_updates_and_bumps_the_version(tmp_path):
+    load(tmp_path, VALID)
+    output = load(tmp_path, VALID.replace("It computes gradients.", "It computes the gradients."))
+    assert "0 created, 1 updated, 1 unchanged" in output
+    assert Question.objects.get(slug="what-does-backward-do").version == 2
+
+
+def test_every_error_is_reported_with_its_location_and_nothing_is_written(tmp_path):
+    broken = (
+        VALID.replace("correct: false", "correct: true")  # single with two correct
+        .replace("kind: short", "kind: essay")
+        .replace("slug: name-the-method", "slug: Name The Method")
+    )
+    with pytest.raises(CommandError, match="problem"):
+        load(tmp_path, broken)
+    assert Question.objects.count() == 0 and Topic.objects.count() == 0
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("load_question_bank", str(tmp_path / "bank.yaml"), stderr=out)
+    report = out.getvalue()
+    assert "questions[0] (what-does-backward-do): A single-answer question needs exactly 1 correct choice" in report
+    assert "questions[1] (Name The Method): 'slug' must use lowercase letters" in report
+    assert "'kind' must be one of" in report
+
+
+def test_unknown_topic_and_duplicate_slug_are_refused(tmp_path):
+    text = VALID + VALID.split("questions:")[1].replace("topic: autograd", "topic: nowhere")
+    with pytest.raises(CommandError):
+        load(tmp_path, text)
+    assert Question.objects.count() == 0
+
+
+def test_invalid_yaml_is_reported(tmp_path):
+    with pytest.raises(CommandError):
+        load(tmp_path, "questions: [unclosed")
+    assert Question.objects.count() == 0
+
+
+def test_missing_path_is_a_clear_error():
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("load_question_bank", "/no/such/bank")
+
+
+def test_bundled_bank_meets_the_content_rules():
+    bank, errors = read_bank(BUNDLED)
+    assert errors == []
+    assert len(bank.questions) >= 100
+    seeds = {q["seed"] for q in bank.questions if q["kind"] == "open"}
+    assert seeds == set(range(1, 51))
+    companions = {q["seed"] for q in bank.questions if q["kind"] != "open"}
+    assert companions == set(range(1, 51))
+    for question in bank.questions:
+        for choice in question["choices"]:
+            assert choice["explanation"], f"{question['slug']}: a choice has no explanation"
+        if question["kind"] == "open":
+            assert 1 <= len(question["key_points"]) <= 5, question["slug"]
+
+
+def test_bundled_bank_loads_twice_without_changes_and_round_trips_through_export(tmp_path):
+    call_command("load_question_bank", stdout=StringIO())
+    count = Question.objects.published().count()
+    assert count >= 100
+    out = StringIO()
+    call_command("load_question_bank", stdout=out)
+    assert f"0 created, 0 updated, {count} unchanged" in out.getvalue()
+
+    exported = export_questions(Question.objects.all())
+    output = load(tmp_path, exported, name="export.yaml")
+    assert f"0 created, 0 updated, {count} unchanged" in output
+    assert Choice.objects.count() > 0
