@@ -79,7 +79,8 @@ class AcceptedAnswerInline(admin.TabularInline):
 class QuestionAdminForm(forms.ModelForm):
     class Meta:
         model = Question
-        fields = "__all__"
+        fields = ["prompt", "slug", "topic", "kind", "difficulty", "status", "seed_number", "body", "answer",
+                  "key_points", "answer_regex"]  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()
@@ -252,7 +253,7 @@ class ReportAdmin(admin.ModelAdmin):
     search_fields = ["question__prompt", "question__slug", "text"]
     list_select_related = ["question", "user"]
     readonly_fields = ["question", "question_version", "reason", "text", "reporter", "created_at", "resolved_at"]
-    fields = readonly_fields[:4] + ["reporter", "status", "created_at", "resolved_at"]
+    fields = [*readonly_fields[:4], "reporter", "status", "created_at", "resolved_at"]
     actions = ["mark_resolved"]
 
     def has_add_permission(self, request):

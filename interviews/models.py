@@ -117,14 +117,14 @@ class Question(models.Model):
     def __str__(self):
         return self.prompt
 
-    def get_absolute_url(self):
-        return reverse("interviews:question-detail", args=[self.slug])
-
     def save(self, *args, **kwargs):
         # Rendered HTML is derived from the Markdown, so no page parses Markdown per request.
         self.body_html = render_markdown(self.body)
         self.answer_html = render_markdown(self.answer)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("interviews:question-detail", args=[self.slug])
 
     @property
     def is_auto_graded(self) -> bool:
