@@ -1,15 +1,9 @@
-"""The Curators group: edits the question bank and triages reports; no access to users or groups."""
+"""Create the Curators group with its permissions."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-CURATOR_PERMISSIONS = {
-    "topic": ["add", "change", "view"],
-    "question": ["add", "change", "view"],
-    "choice": ["add", "change", "view", "delete"],
-    "acceptedanswer": ["add", "change", "view", "delete"],
-    "report": ["change", "view"],
-}
+from interviews.curators import CURATORS, sync_curators_group
 
 
 def create_curators(apps, schema_editor):
@@ -18,15 +12,11 @@ def create_curators(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Curators")
-    codenames = [f"{action}_{model}" for model, actions in CURATOR_PERMISSIONS.items() for action in actions]
-    group.permissions.set(Permission.objects.filter(content_type__app_label="interviews", codename__in=codenames))
+    sync_curators_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_curators(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name="Curators").delete()
+    apps.get_model("auth", "Group").objects.filter(name=CURATORS).delete()
 
 
 class Migration(migrations.Migration):

@@ -1,8 +1,10 @@
 """Give an existing user curator rights: staff access to admin and the Curators group."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
+
+from interviews.curators import sync_curators_group
 
 
 class Command(BaseCommand):
@@ -16,10 +18,7 @@ class Command(BaseCommand):
             user = get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist:
             raise CommandError(f"No user called {username!r}. Sign up first, then run this again.") from None
-        try:
-            group = Group.objects.get(name="Curators")
-        except Group.DoesNotExist:
-            raise CommandError("The Curators group is missing; run `manage.py migrate` first.") from None
+        group = sync_curators_group(Group, Permission)
         user.is_staff = True
         user.save(update_fields=["is_staff"])
         user.groups.add(group)

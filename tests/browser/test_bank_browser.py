@@ -1,0 +1,103 @@
+"""The question bank in a real browser: filter and search, reveal, bookmark, note, curate."""
+
+import re
+
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from interviews.models import Bookmark, Note, Question
+from tests.browser.conftest import screenshot
+from tests.conftest import PASSWORD, make_user
+
+
+def load_bank():
+    call_command("load_question_bank", verbosity=0)
+
+
+def test_filter_and_search_update_the_list_and_the_url(page, live_server, db):
+    load_bank()
+    page.goto(live_server.url + "/questions/")
+    expect(page.get_by_text(re.compile(r"^\d{3} questions"))).to_be_visible()
+    screenshot(page, "questions")
+    page.get_by_label("Topic").select_option(label="Convolutional networks")
+    expect(page).to_have_url(re.compile(r"topic=cnns"))
+    results = page.get_by_role("region", name="Results")
+    expect(results.get_by_role("link", name=re.compile("stride", re.I)).first).to_be_visible()
+    page.get_by_label("Search").fill("max pooling")
+    expect(page).to_have_url(re.compile(r"q=max\+pooling"))
+    expect(results.get_by_role("link", name=re.compile("max pooling", re.I)).first).to_be_visible()
+    expect(results.get_by_role("link", name=re.compile("^What does stride", re.I))).to_have_count(0)
+    page.get_by_label("Kind").select_option(label="Open (interview)")
+    expect(page).to_have_url(re.compile(r"kind=open"))
+    screenshot(page, "questions-filtered")
+
+
+def test_reveal_bookmark_and_note_on_a_question(signed_in_page, live_server, learner):
+    load_bank()
+    page = signed_in_page
+    page.goto(live_server.url + "/questions/what-is-pytorch/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    answer = page.locator("#answer .answer")
+    expect(answer).to_be_hidden()
+    page.get_by_text("Reveal the answer").click()
+    expect(answer).to_be_visible()
+    expect(page.get_by_role("heading", name="Key points a good answer covers")).to_be_visible()
+
+    toggle = page.get_by_role("button", name=re.compile("Bookmark"))
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    toggle.click()
+    expect(page.get_by_role("button", name="★ Bookmarked")).to_have_attribute("aria-pressed", "true")
+    assert Bookmark.objects.filter(user=learner).count() == 1
+
+    page.get_by_label("Your private note").fill("Remember: **eager** by default.")
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_role("status").filter(has_text="Note saved.")).to_be_visible()
+    expect(page.locator("#note strong")).to_have_text("eager")
+    assert Note.objects.get(user=learner).body == "Remember: **eager** by default."
+    screenshot(page, "question-detail")
+
+    page.get_by_role("button", name="★ Bookmarked").click()
+    expect(page.get_by_role("button", name="☆ Bookmark")).to_have_attribute("aria-pressed", "false")
+    assert not Bookmark.objects.exists()
+
+
+def test_bookmarks_page_removes_in_place(signed_in_page, live_server, learner):
+    load_bank()
+    for question in Question.objects.all()[:3]:
+        Bookmark.objects.create(user=learner, question=question)
+    page = signed_in_page
+    page.goto(live_server.url + "/bookmarks/")
+    remove_buttons = page.get_by_role("button", name=re.compile("^Remove bookmark"))
+    expect(remove_buttons).to_have_count(3)
+    screenshot(page, "bookmarks")
+    remove_buttons.first.click()
+    expect(remove_buttons).to_have_count(2)
+    assert Bookmark.objects.filter(user=learner).count() == 2
+
+
+def test_curator_edits_and_publishes_a_question(page, live_server, db):
+    load_bank()
+    make_user("carol")
+    call_command("make_curator", "carol")
+    question = Question.objects.get(slug="what-is-pytorch")
+    question.unpublish()
+
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Username").fill("carol")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Questions").first.click()
+    page.get_by_role("link", name="What is PyTorch, and where does it come from?").click()
+    page.get_by_label("Prompt").fill("What is PyTorch, and where did it come from?")
+    page.get_by_role("button", name="Save", exact=True).first.click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+
+    page.get_by_role("checkbox", name=re.compile("What is PyTorch, and where did it come from")).check()
+    page.get_by_label("Action:", exact=False).and_(page.get_by_role("combobox")).select_option(
+        label="Publish selected questions"
+    )
+    page.get_by_role("button", name="Run").click()
+    expect(page.get_by_text("Published 1 question(s).")).to_be_visible()
+    screenshot(page, "admin-questions")
+    question.refresh_from_db()
+    assert question.status == "published" and question.version == 2
