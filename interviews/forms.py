@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from interviews.models import Note, Question, Report
 
@@ -111,3 +112,104 @@ class ReportForm(forms.ModelForm):
                 "Thank you! Please try again tomorrow."
             )
         return cleaned
+
+
+class QuizBuilderForm(forms.Form):
+    PRESETS = {
+        "quick10": "Quick 10",
+        "pytorch-core": "All of PyTorch core",
+        "bookmarks": "My bookmarks",
+        "missed": "Questions I missed",
+    }
+
+    topics = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, help_text="None ticked means every topic."
+    )
+    difficulties = forms.MultipleChoiceField(
+        label="Difficulty", required=False, choices=Question.Difficulty.choices, widget=forms.CheckboxSelectMultiple
+    )
+    kinds = forms.MultipleChoiceField(
+        label="Question kinds",
+        required=False,
+        choices=[c for c in Question.Kind.choices if c[0] != "open"],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Practice and exam. Interview mode always asks open questions.",
+    )
+    size = forms.IntegerField(label="Number of questions", min_value=5, max_value=50, initial=10)
+    mode = forms.ChoiceField(
+        choices=[
+            ("practice", "Practice: feedback after every answer"),
+            ("exam", "Exam: no feedback until you submit, optional time limit"),
+            ("interview", "Interview: open questions, reveal the model answer and rate yourself"),
+        ],
+        initial="practice",
+        widget=forms.RadioSelect,
+    )
+    time_limit_minutes = forms.IntegerField(
+        label="Exam time limit (minutes)", required=False, min_value=1, max_value=180,
+        help_text="Exam mode only. Leave empty for no limit.",
+    )  # fmt: skip
+    per_question_minutes = forms.TypedChoiceField(
+        label="Interview clock per question",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "No clock"), (1, "1 minute"), (2, "2 minutes"), (3, "3 minutes"), (5, "5 minutes")],
+    )
+
+    def __init__(self, *args, topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = [(t.slug, t.name) for t in topics]
+
+
+class AnswerForm(forms.Form):
+    """One answer to one question; the fields depend on the question's kind."""
+
+    MAX_TEXT = 5000
+
+    def __init__(self, *args, question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        if question.kind in {"single", "true_false"}:
+            self.fields["choice"] = forms.TypedChoiceField(
+                coerce=int,
+                choices=[(c.pk, mark_safe(c.text_html)) for c in question.choices.all()],  # sanitised when saved
+                widget=forms.RadioSelect,
+                error_messages={"required": "Choose an answer.", "invalid_choice": "That choice is not one of this question's."},
+            )  # fmt: skip
+        elif question.kind == "multiple":
+            self.fields["choice"] = forms.TypedMultipleChoiceField(
+                coerce=int,
+                choices=[(c.pk, mark_safe(c.text_html)) for c in question.choices.all()],  # sanitised when saved
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={
+                    "required": "Choose at least one answer.",
+                    "invalid_choice": "That choice is not one of this question's.",
+                },
+            )
+        elif question.kind == "short":
+            self.fields["text"] = forms.CharField(
+                label="Your answer", max_length=200, error_messages={"required": "Type an answer."}
+            )
+        else:
+            self.fields["text"] = forms.CharField(
+                label="Your answer (optional)", required=False, max_length=self.MAX_TEXT, widget=forms.Textarea
+            )
+
+    def choice_ids(self) -> list[int]:
+        value = self.cleaned_data.get("choice")
+        if value is None:
+            return []
+        return list(value) if isinstance(value, list) else [value]
+
+
+class RatingForm(forms.Form):
+    rating = forms.ChoiceField(
+        choices=[("again", "Again"), ("hard", "Hard"), ("good", "Good"), ("easy", "Easy")],
+        error_messages={"required": "Choose how well you answered.", "invalid_choice": "Choose Again, Hard, Good or Easy."},
+    )  # fmt: skip
+    points = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, *args, key_points, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["points"].choices = [(i, point) for i, point in enumerate(key_points)]

@@ -1,15 +1,25 @@
 """Site-wide pages: home and the health check."""
 
 from django.db import DatabaseError, connection
+from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from interviews.models import Question, Quiz
+
 
 @require_GET
 def home(request):
-    return render(request, "interviews/home.html")
+    bank = Question.objects.published().aggregate(
+        total=Count("id"), topics=Count("topic", distinct=True), open=Count("id", filter=Q(kind="open"))
+    )
+    context = {"bank": bank}
+    if request.user.is_authenticated:
+        context["unfinished"] = request.user.quizzes.filter(status=Quiz.Status.IN_PROGRESS).first()
+        context["recent"] = request.user.quizzes.exclude(status=Quiz.Status.IN_PROGRESS)[:5]
+    return render(request, "interviews/home.html", context)
 
 
 @require_GET

@@ -1,0 +1,18 @@
+"""Models, one module per concern: the question bank, and quizzes with their answers."""
+
+from interviews.models.bank import AcceptedAnswer, Bookmark, Choice, Note, Question, QuestionQuerySet, Report, Topic
+from interviews.models.quiz import Answer, Quiz, QuizQuestion
+
+__all__ = [
+    "AcceptedAnswer",
+    "Answer",
+    "Bookmark",
+    "Choice",
+    "Note",
+    "Question",
+    "QuestionQuerySet",
+    "Quiz",
+    "QuizQuestion",
+    "Report",
+    "Topic",
+]

@@ -1,0 +1,204 @@
+"""Quiz workflows that span models: drawing a quiz, recording answers exactly once, finishing."""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery, prefetch_related_objects
+
+from interviews.grading import grade_choices, grade_short
+from interviews.models import Answer, Question, Quiz, QuizQuestion
+
+AUTO_GRADED_KINDS = ["single", "multiple", "true_false", "short"]
+CHOICE_KINDS = {"single", "multiple", "true_false"}
+GOOD_RATINGS = {Answer.Rating.GOOD, Answer.Rating.EASY}
+
+
+class EmptyPool(Exception):
+    """No published question matches what the learner asked for."""
+
+
+@dataclass
+class Submission:
+    """What the learner sent for one question, already parsed and validated by a form."""
+
+    choice_ids: list[int]
+    text: str = ""
+    time_taken_ms: int = 0
+
+
+@dataclass
+class Outcome:
+    answer: Answer | None
+    item: QuizQuestion
+    quiz: Quiz
+    refused: str = ""
+    replayed: bool = False
+
+
+def pool_for_mode(questions, mode: str, kinds: list[str] | None = None):
+    """Interview mode asks open questions; an exam only what can be graded; practice either."""
+    if mode == Quiz.Mode.INTERVIEW:
+        return questions.filter(kind=Question.Kind.OPEN)
+    if mode == Quiz.Mode.EXAM:
+        return questions.filter(kind__in=[k for k in (kinds or AUTO_GRADED_KINDS) if k in AUTO_GRADED_KINDS])
+    return questions.filter(kind__in=kinds or AUTO_GRADED_KINDS)
+
+
+def missed_questions(user):
+    """Questions whose latest final answer by `user` was wrong (or self-rated Again/Hard)."""
+    latest = (
+        Answer.objects.filter(user=user, question=OuterRef("pk"), is_correct__isnull=False)
+        .order_by("-answered_at", "-id").values("is_correct")[:1]
+    )  # fmt: skip
+    return Question.objects.published().annotate(last_correct=Subquery(latest)).filter(last_correct=False)
+
+
+def create_quiz(
+    *,
+    user,
+    questions,
+    mode: str,
+    size: int,
+    title: str,
+    now,
+    time_limit_seconds: int | None = None,
+    per_question_seconds: int | None = None,
+    source: Quiz | None = None,
+    rng: random.Random | None = None,
+) -> Quiz:
+    """Draw up to `size` distinct questions at random and store them, so a reload never reshuffles."""
+    ids = list(questions.values_list("id", flat=True).distinct())
+    if not ids:
+        raise EmptyPool("No published questions match these choices. Try more topics, kinds or difficulties.")
+    drawn = (rng or random.SystemRandom()).sample(ids, min(size, len(ids)))
+    with transaction.atomic():
+        quiz = Quiz.objects.create(
+            user=user,
+            title=title,
+            mode=mode,
+            size=len(drawn),
+            created_at=now,
+            time_limit_seconds=time_limit_seconds if mode == Quiz.Mode.EXAM else None,
+            deadline=now + timedelta(seconds=time_limit_seconds)
+            if mode == Quiz.Mode.EXAM and time_limit_seconds
+            else None,
+            per_question_seconds=per_question_seconds if mode == Quiz.Mode.INTERVIEW else None,
+            source=source,
+        )
+        QuizQuestion.objects.bulk_create(
+            QuizQuestion(quiz=quiz, question_id=question_id, position=position)
+            for position, question_id in enumerate(drawn, 1)
+        )
+    return quiz
+
+
+def locked_quiz(user, quiz_id: int) -> Quiz:
+    """The learner's quiz, locked for the rest of the transaction (PostgreSQL; SQLite locks on write)."""
+    return user.quizzes.select_for_update().get(pk=quiz_id)
+
+
+def quiz_item(quiz: Quiz, **lookup) -> QuizQuestion:
+    """One question of the quiz with its stored answer, plus what grading its kind needs: two queries."""
+    item = QuizQuestion.objects.select_related("question__topic", "answer").get(quiz=quiz, **lookup)
+    load_grading_key([item.question])
+    return item
+
+
+def load_grading_key(questions):
+    """Prefetch choices for choice questions and accepted answers for short ones."""
+    questions = list(questions)
+    with_choices = [q for q in questions if q.kind in CHOICE_KINDS]
+    short = [q for q in questions if q.kind == Question.Kind.SHORT]
+    if with_choices:
+        prefetch_related_objects(with_choices, "choices")
+    if short:
+        prefetch_related_objects(short, "accepted_answers")
+
+
+def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now) -> Outcome:
+    """Store and grade one answer, once. Call inside transaction.atomic() with `quiz` locked.
+
+    Practice and interview: the first answer is final; a repeat returns the stored one.
+    Exam: a changed answer replaces the stored one until the exam is submitted.
+    """
+    question = item.question
+    if not quiz.is_open:
+        return Outcome(None, item, quiz, refused="This quiz is finished, so answers can no longer be added or changed.")
+    if quiz.is_past_deadline(now):
+        quiz.finish(now=now)
+        return Outcome(None, item, quiz, refused="Time is up: the exam was submitted at its time limit.")
+    existing = getattr(item, "answer", None)
+    if existing is not None and not quiz.is_exam:
+        return Outcome(existing, item, quiz, replayed=True)
+
+    if question.kind == Question.Kind.OPEN:
+        is_correct = None  # graded by the learner's own rating
+    elif question.kind == Question.Kind.SHORT:
+        accepted = [a.text for a in question.accepted_answers.all()]
+        is_correct = grade_short(submission.text, accepted, question.answer_regex)
+    else:
+        correct_ids = [c.pk for c in question.choices.all() if c.is_correct]
+        is_correct = grade_choices(question.kind, correct_ids, submission.choice_ids)
+
+    fields = {
+        "question_version": question.version,
+        "selected_choice_ids": sorted(submission.choice_ids),
+        "text": submission.text,
+        "is_correct": is_correct,
+        "time_taken_ms": submission.time_taken_ms,
+        "updated_at": now,
+    }
+    if existing is None:
+        answer = Answer.objects.create(
+            quiz=quiz, item=item, question=question, user_id=quiz.user_id, answered_at=now, **fields
+        )
+        item.answer = answer
+        answered_delta = 1 if is_correct is not None else 0
+        correct_delta = 1 if is_correct else 0
+    else:  # an exam answer changed before submission
+        correct_delta = int(bool(is_correct)) - int(bool(existing.is_correct))
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.save(update_fields=list(fields))
+        answer, answered_delta = existing, 0
+    _count(quiz, answered_delta, correct_delta, now)
+    return Outcome(answer, item, quiz)
+
+
+def rate_answer(*, quiz: Quiz, item: QuizQuestion, rating: str, covered_points: list[int], now) -> Outcome:
+    """The learner rates their own answer to an open question; the first rating is final."""
+    answer = getattr(item, "answer", None)
+    if not quiz.is_open:
+        return Outcome(answer, item, quiz, refused="This quiz is finished, so answers can no longer be changed.")
+    if answer is None:
+        return Outcome(None, item, quiz, refused="Reveal the model answer before you rate yourself.")
+    if answer.self_rating:
+        return Outcome(answer, item, quiz, replayed=True)
+    answer.self_rating = rating
+    answer.covered_points = sorted(set(covered_points))
+    answer.is_correct = rating in GOOD_RATINGS
+    answer.updated_at = now
+    answer.save(update_fields=["self_rating", "covered_points", "is_correct", "updated_at"])
+    _count(quiz, 1, 1 if answer.is_correct else 0, now)
+    return Outcome(answer, item, quiz)
+
+
+def _count(quiz: Quiz, answered_delta: int, correct_delta: int, now):
+    """Update the quiz's progress in one statement; the row is locked, so plain arithmetic is safe."""
+    if not (answered_delta or correct_delta):
+        return
+    quiz.answered_count += answered_delta
+    quiz.correct_count += correct_delta
+    fields = ["answered_count", "correct_count"]
+    # Practice and interview quizzes end with their last final answer; an exam ends when submitted.
+    if not quiz.is_exam and quiz.answered_count >= quiz.size:
+        quiz.finish(now=now, save=False)
+        fields += ["status", "finished_at", "score_percent"]
+    quiz.save(update_fields=fields)
+
+
+def set_flag(*, item: QuizQuestion, flagged: bool):
+    QuizQuestion.objects.filter(pk=item.pk).update(flagged=flagged)
+    item.flagged = flagged
