@@ -175,8 +175,11 @@ class AnswerForm(forms.Form):
                 coerce=int,
                 choices=[(c.pk, mark_safe(c.text_html)) for c in question.choices.all()],  # sanitised when saved
                 widget=forms.RadioSelect,
-                error_messages={"required": "Choose an answer.", "invalid_choice": "That choice is not one of this question's."},
-            )  # fmt: skip
+                error_messages={
+                    "required": "Choose an answer.",
+                    "invalid_choice": "That choice is not one of this question's.",
+                },
+            )
         elif question.kind == "multiple":
             self.fields["choice"] = forms.TypedMultipleChoiceField(
                 coerce=int,
@@ -206,8 +209,11 @@ class AnswerForm(forms.Form):
 class RatingForm(forms.Form):
     rating = forms.ChoiceField(
         choices=[("again", "Again"), ("hard", "Hard"), ("good", "Good"), ("easy", "Easy")],
-        error_messages={"required": "Choose how well you answered.", "invalid_choice": "Choose Again, Hard, Good or Easy."},
-    )  # fmt: skip
+        error_messages={
+            "required": "Choose how well you answered.",
+            "invalid_choice": "Choose Again, Hard, Good or Easy.",
+        },
+    )
     points = forms.TypedMultipleChoiceField(coerce=int, required=False)
 
     def __init__(self, *args, key_points, **kwargs):

@@ -30,7 +30,7 @@ def test_choice_grading(kind, correct, selected, expected):
     [
         ("backward", True),
         ("  BACKWARD ", True),
-        ("Ｂａｃｋｗａｒｄ", True),  # full-width letters: NFKC folds them
+        ("\uff22\uff41\uff43\uff4b\uff57\uff41\uff52\uff44", True),  # full-width "Backward": NFKC folds it
         ("loss.backward()", True),
         ("loss . backward()", False),
         ("backwards", False),
