@@ -111,6 +111,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # A file, not shared-cache memory, so tests see the same locking as production.
+            "TEST": {"NAME": env("SQLITE_TEST_PATH", str(BASE_DIR / "test-db.sqlite3"))},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -236,3 +238,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
 }
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_MAX_BODY_BYTES", 100_000)
