@@ -214,7 +214,7 @@ class RatingForm(forms.Form):
             "invalid_choice": "Choose Again, Hard, Good or Easy.",
         },
     )
-    points = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    points = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, key_points, **kwargs):
         super().__init__(*args, **kwargs)

@@ -524,3 +524,12 @@ def test_htmx_answer_passes_csrf_with_the_header(learner, bank):
     response = answer(client, quiz, question, right_answer(question), **{"HX-Request": "true", "X-CSRFToken": token})
     assert response.status_code == 200
     assert QuizQuestion.objects.filter(quiz=quiz).count() == 5
+
+
+def test_feedback_for_the_answer_that_ends_the_quiz_without_javascript(learner_client, learner, bank):
+    quiz = start(learner, size=5)
+    items = list(quiz.items.select_related("question"))
+    for item in items:
+        response = answer(learner_client, quiz, item.question, right_answer(item.question))
+    page = learner_client.get(response["Location"]).content.decode()
+    assert "✓ Correct" in page and "See your results" in page

@@ -123,16 +123,18 @@ def quiz_detail(request, pk):
     if quiz.is_open and quiz.is_past_deadline(now):
         quiz.finish(now=now)
         messages.warning(request, "Time is up: your exam was submitted at its time limit.")
+    answered_position = _int(request.GET.get("answered"))
+    if answered_position and not quiz.is_exam:
+        # The feedback page after a plain (no-JavaScript) answer, also for the answer that ended the quiz.
+        item = quiz.items.select_related("question__topic", "answer").filter(position=answered_position).first()
+        if item is not None and getattr(item, "answer", None) is not None:
+            load_grading_key([item.question])
+            state = "rating" if quiz.is_open and not item.answer.is_final else "feedback"
+            return _card(request, quiz, item, now, state=state)
     if not quiz.is_open:
         return redirect("interviews:quiz-results", pk=quiz.pk)
     if quiz.is_exam:
         return _exam_page(request, quiz, now)
-    answered_position = _int(request.GET.get("answered"))
-    if answered_position:
-        item = quiz.items.select_related("question__topic", "answer").filter(position=answered_position).first()
-        if item is not None and getattr(item, "answer", None) is not None:
-            load_grading_key([item.question])
-            return _card(request, quiz, item, now, state="feedback")
     item = (
         quiz.items.select_related("question__topic", "answer")
         .filter(Q(answer__isnull=True) | Q(answer__is_correct__isnull=True)).first()

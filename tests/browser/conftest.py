@@ -47,13 +47,18 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def log_in(context, user, live_server):
+    """Give a browser context the session of `user` (cookie copied from a test client)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
+
+
 @pytest.fixture
 def signed_in_page(page, live_server, learner):
-    """A tab already logged in as the learner (session cookie copied from a test client)."""
-    client = Client()
-    client.force_login(learner)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
+    """A tab already logged in as the learner."""
+    log_in(page.context, learner, live_server)
     return page
 
 
