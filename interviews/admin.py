@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from interviews.bank import Bank, export_questions, load_bank, parse_document, validate_bank
 from interviews.models import AcceptedAnswer, Choice, Question, Report, Topic
 from interviews.rules import ChoiceSpec, choice_rule_errors, open_rule_errors, short_answer_rule_errors
+from interviews.statistics import with_answer_statistics
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -92,6 +93,21 @@ class QuestionAdminForm(forms.ModelForm):
         return cleaned
 
 
+class AnsweredFilter(admin.SimpleListFilter):
+    title = "answers"
+    parameter_name = "answered"
+
+    def lookups(self, request, model_admin):
+        return [("never", "Never answered"), ("yes", "Answered")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "never":
+            return queryset.filter(times_answered=0)
+        if self.value() == "yes":
+            return queryset.filter(times_answered__gt=0)
+        return queryset
+
+
 class OpenReportsFilter(admin.SimpleListFilter):
     title = "reports"
     parameter_name = "reports"
@@ -109,8 +125,11 @@ class OpenReportsFilter(admin.SimpleListFilter):
 class QuestionAdmin(SimpleHistoryAdmin):
     form = QuestionAdminForm
     inlines = [ChoiceInline, AcceptedAnswerInline]
-    list_display = ["prompt", "topic", "kind", "difficulty", "status", "version", "updated_at"]
-    list_filter = ["status", "topic", "kind", "difficulty", OpenReportsFilter]
+    list_display = [
+        "prompt", "topic", "kind", "difficulty", "status", "version", "answered", "correct", "discrimination_index",
+        "updated_at",
+    ]  # fmt: skip
+    list_filter = ["status", "topic", "kind", "difficulty", AnsweredFilter, OpenReportsFilter]
     search_fields = ["prompt", "slug", "body", "answer"]
     list_select_related = ["topic"]
     prepopulated_fields = {"slug": ["prompt"]}
@@ -124,6 +143,22 @@ class QuestionAdmin(SimpleHistoryAdmin):
         ("Record", {"fields": ["version", "updated_by", "updated_at"]}),
     ]
     change_list_template = "admin/interviews/question/change_list.html"
+
+    def get_queryset(self, request):
+        return with_answer_statistics(super().get_queryset(request))
+
+    @admin.display(description="Answered", ordering="times_answered")
+    def answered(self, question):
+        return question.times_answered
+
+    @admin.display(description="Correct", ordering="share_correct")
+    def correct(self, question):
+        return "—" if question.share_correct is None else f"{question.share_correct:.0%}"
+
+    @admin.display(description="Discrimination", ordering="discrimination")
+    def discrimination_index(self, question):
+        # Top-quarter exam scorers' share correct minus the bottom quarter's; low or negative is suspect.
+        return "—" if question.discrimination is None else f"{question.discrimination:+.2f}"
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
