@@ -239,3 +239,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_MAX_BODY_BYTES", 100_000)
+
+# `make bench` serves a bare "hello" view beside the app to measure the server's own cost.
+BENCH_ENDPOINTS = env_bool("DJANGO_BENCH_ENDPOINTS")

@@ -1,6 +1,8 @@
 """Top-level URL configuration; the URL contract lives in PRODUCT.md."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 
 urlpatterns = [
@@ -8,6 +10,13 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("interviews.urls")),
 ]
+
+if settings.BENCH_ENDPOINTS:
+
+    def hello(request):
+        return HttpResponse("hello", content_type="text/plain")
+
+    urlpatterns.append(path("bench/hello", hello))
 
 handler400 = "interviews.views.errors.bad_request"
 handler403 = "interviews.views.errors.permission_denied"

@@ -118,8 +118,20 @@ def _time_taken_ms(token: str, question_id: int) -> int:
 def quiz_detail(request, pk):
     if request.method == "POST":
         return _quiz_action(request, pk)
-    quiz = get_object_or_404(request.user.quizzes, pk=pk)
     now = timezone.now()
+    if not request.GET:
+        # The common case, an open practice or interview quiz: its current question in one query.
+        item = (
+            QuizQuestion.objects.select_related("quiz", "question__topic", "answer")
+            .filter(quiz_id=pk, quiz__user=request.user, quiz__status=Quiz.Status.IN_PROGRESS)
+            .exclude(quiz__mode=Quiz.Mode.EXAM)
+            .filter(Q(answer__isnull=True) | Q(answer__is_correct__isnull=True)).first()
+        )  # fmt: skip
+        if item is not None:
+            load_grading_key([item.question])
+            state = "rating" if getattr(item, "answer", None) is not None else "question"
+            return _card(request, item.quiz, item, now, state=state)
+    quiz = get_object_or_404(request.user.quizzes, pk=pk)
     if quiz.is_open and quiz.is_past_deadline(now):
         quiz.finish(now=now)
         messages.warning(request, "Time is up: your exam was submitted at its time limit.")
@@ -159,11 +171,12 @@ def _card(request, quiz, item, now, *, state, items=None, form=None, rating_form
     question = item.question
     answer = getattr(item, "answer", None)
     if form is None and state in {"question", "exam"}:
-        initial = {}
-        if answer is not None:
-            initial = {"choice": answer.selected_choice_ids if question.kind == "multiple" else
-                       (answer.selected_choice_ids or [None])[0], "text": answer.text}  # fmt: skip
+        initial = {"text": answer.text} if answer is not None else {}
         form = AnswerForm(initial=initial, question=question)
+    if form is not None and form.is_bound:
+        selected = {_int(value) for value in form.data.getlist("choice")}
+    else:
+        selected = set(answer.selected_choice_ids) if answer is not None else set()
     context = {
         "quiz": quiz,
         "item": item,
@@ -171,6 +184,7 @@ def _card(request, quiz, item, now, *, state, items=None, form=None, rating_form
         "answer": answer,
         "state": state,
         "form": form,
+        "selected": selected,
         "rating_form": rating_form or (RatingForm(key_points=question.key_point_list) if state == "rating" else None),
         "shown_token": _shown_token(question.pk),
         "seconds_left": quiz.seconds_left(now),
