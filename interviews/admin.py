@@ -36,9 +36,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 def _live_forms(formset):
-    return [
-        form for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
-    ]  # fmt: skip
+    return [form for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE", False)]
 
 
 class ChoiceFormSet(forms.BaseInlineFormSet):
@@ -80,8 +78,19 @@ class AcceptedAnswerInline(admin.TabularInline):
 class QuestionAdminForm(forms.ModelForm):
     class Meta:
         model = Question
-        fields = ["prompt", "slug", "topic", "kind", "difficulty", "status", "seed_number", "body", "answer",
-                  "key_points", "answer_regex"]  # fmt: skip
+        fields = [
+            "prompt",
+            "slug",
+            "topic",
+            "kind",
+            "difficulty",
+            "status",
+            "seed_number",
+            "body",
+            "answer",
+            "key_points",
+            "answer_regex",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -126,9 +135,17 @@ class QuestionAdmin(SimpleHistoryAdmin):
     form = QuestionAdminForm
     inlines = [ChoiceInline, AcceptedAnswerInline]
     list_display = [
-        "prompt", "topic", "kind", "difficulty", "status", "version", "answered", "correct", "discrimination_index",
+        "prompt",
+        "topic",
+        "kind",
+        "difficulty",
+        "status",
+        "version",
+        "answered",
+        "correct",
+        "discrimination_index",
         "updated_at",
-    ]  # fmt: skip
+    ]
     list_filter = ["status", "topic", "kind", "difficulty", AnsweredFilter, OpenReportsFilter]
     search_fields = ["prompt", "slug", "body", "answer"]
     list_select_related = ["topic"]

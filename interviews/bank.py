@@ -16,9 +16,20 @@ from interviews.rules import ChoiceSpec, kind_rule_errors
 
 TOPIC_KEYS = {"slug", "name", "description", "order"}
 QUESTION_KEYS = {
-    "slug", "topic", "kind", "difficulty", "status", "seed", "prompt", "body", "answer",
-    "key_points", "choices", "accepted_answers", "answer_regex",
-}  # fmt: skip
+    "slug",
+    "topic",
+    "kind",
+    "difficulty",
+    "status",
+    "seed",
+    "prompt",
+    "body",
+    "answer",
+    "key_points",
+    "choices",
+    "accepted_answers",
+    "answer_regex",
+}
 CHOICE_KEYS = {"text", "correct", "explanation"}
 
 

@@ -1,6 +1,8 @@
 """Forms: they parse and validate what people type."""
 
 from datetime import timedelta
+from functools import lru_cache
+from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -8,12 +10,19 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from interviews.models import Note, Question, Report
+from interviews.models import Note, Profile, Question, Report
 
 User = get_user_model()
 
 
+@lru_cache(maxsize=1)
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(available_timezones()) if "/" in name or name == "UTC"]
+
+
 class SignupForm(UserCreationForm):
+    # Filled in by the browser (Intl API); UTC when JavaScript is off.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""}))
     email = forms.EmailField(
         help_text="For password resets only. We never share it.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -23,11 +32,34 @@ class SignupForm(UserCreationForm):
         model = User
         fields = ("username", "email")
 
+    def clean_time_zone(self):
+        zone = self.cleaned_data["time_zone"]
+        return zone if zone in available_timezones() else "UTC"
+
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("An account with this email address already exists.")
         return email
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label="Time zone", help_text="Days, streaks and due reviews follow this time zone.")
+    desired_retention = forms.FloatField(
+        label="Desired retention",
+        min_value=0.7,
+        max_value=0.97,
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+        help_text="0.70 to 0.97. Higher means you remember more, with more reviews a day. 0.90 suits most people.",
+    )
+
+    class Meta:
+        model = Profile
+        fields = ["time_zone", "desired_retention", "new_per_day"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()
 
 
 class DeleteAccountForm(forms.Form):
@@ -146,9 +178,12 @@ class QuizBuilderForm(forms.Form):
         widget=forms.RadioSelect,
     )
     time_limit_minutes = forms.IntegerField(
-        label="Exam time limit (minutes)", required=False, min_value=1, max_value=180,
+        label="Exam time limit (minutes)",
+        required=False,
+        min_value=1,
+        max_value=180,
         help_text="Exam mode only. Leave empty for no limit.",
-    )  # fmt: skip
+    )
     per_question_minutes = forms.TypedChoiceField(
         label="Interview clock per question",
         required=False,

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery, prefetch_related_objects
+from django.db.models import FilteredRelation, OuterRef, Q, Subquery, prefetch_related_objects
 
 from interviews.grading import grade_choices, grade_short
 from interviews.models import Answer, Question, Quiz, QuizQuestion
+from interviews.review import Prefs, reschedule
+from interviews.scheduling import rating_for_answer
 
 AUTO_GRADED_KINDS = ["single", "multiple", "true_false", "short"]
 CHOICE_KINDS = {"single", "multiple", "true_false"}
@@ -50,8 +52,9 @@ def missed_questions(user):
     """Questions whose latest final answer by `user` was wrong (or self-rated Again/Hard)."""
     latest = (
         Answer.objects.filter(user=user, question=OuterRef("pk"), is_correct__isnull=False)
-        .order_by("-answered_at", "-id").values("is_correct")[:1]
-    )  # fmt: skip
+        .order_by("-answered_at", "-id")
+        .values("is_correct")[:1]
+    )
     return Question.objects.published().annotate(last_correct=Subquery(latest)).filter(last_correct=False)
 
 
@@ -94,14 +97,18 @@ def create_quiz(
     return quiz
 
 
-def locked_quiz(user, quiz_id: int) -> Quiz:
-    """The learner's quiz, locked for the rest of the transaction (PostgreSQL; SQLite locks on write)."""
-    return user.quizzes.select_for_update().get(pk=quiz_id)
-
-
-def quiz_item(quiz: Quiz, **lookup) -> QuizQuestion:
-    """One question of the quiz with its stored answer, plus what grading its kind needs: two queries."""
-    item = QuizQuestion.objects.select_related("question__topic", "answer").get(quiz=quiz, **lookup)
+def locked_item(user, quiz_id: int, question_id: int) -> QuizQuestion:
+    """One question of the learner's quiz for answering, in one query: the quiz (locked on
+    PostgreSQL; SQLite serialises writers itself), the question, the stored answer and the
+    learner's review card. Raises QuizQuestion.DoesNotExist."""
+    item = (
+        QuizQuestion.objects.annotate(
+            learner_card=FilteredRelation("question__review_cards", condition=Q(question__review_cards__user=user))
+        )
+        .select_related("quiz", "question__topic", "answer", "learner_card")
+        .select_for_update(of=("quiz",))
+        .get(quiz_id=quiz_id, quiz__user=user, question_id=question_id)
+    )
     load_grading_key([item.question])
     return item
 
@@ -117,7 +124,7 @@ def load_grading_key(questions):
         prefetch_related_objects(short, "accepted_answers")
 
 
-def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now) -> Outcome:
+def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now, prefs: Prefs) -> Outcome:
     """Store and grade one answer, once. Call inside transaction.atomic() with `quiz` locked.
 
     Practice and interview: the first answer is final; a repeat returns the stored one.
@@ -127,7 +134,7 @@ def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now
     if not quiz.is_open:
         return Outcome(None, item, quiz, refused="This quiz is finished, so answers can no longer be added or changed.")
     if quiz.is_past_deadline(now):
-        quiz.finish(now=now)
+        submit_exam(quiz=quiz, now=now, prefs=prefs)
         return Outcome(None, item, quiz, refused="Time is up: the exam was submitted at its time limit.")
     existing = getattr(item, "answer", None)
     if existing is not None and not quiz.is_exam:
@@ -150,6 +157,9 @@ def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now
         "time_taken_ms": submission.time_taken_ms,
         "updated_at": now,
     }
+    if is_correct is not None and not quiz.is_exam:  # exams are rescheduled when submitted
+        rating = rating_for_answer(kind=question.kind, is_correct=is_correct, time_taken_ms=submission.time_taken_ms)
+        fields |= _review(quiz, item, rating, now, prefs, submission.time_taken_ms)
     if existing is None:
         answer = Answer.objects.create(
             quiz=quiz, item=item, question=question, user_id=quiz.user_id, answered_at=now, **fields
@@ -167,7 +177,23 @@ def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now
     return Outcome(answer, item, quiz)
 
 
-def rate_answer(*, quiz: Quiz, item: QuizQuestion, rating: str, covered_points: list[int], now) -> Outcome:
+def _review(quiz, item, rating, now, prefs, duration_ms) -> dict:
+    """Reschedule the learner's card; return the answer's review-log fields."""
+    new = reschedule(
+        user_id=quiz.user_id,
+        question_id=item.question_id,
+        card=getattr(item, "learner_card", None),
+        rating=rating,
+        now=now,
+        prefs=prefs,
+        duration_ms=duration_ms,
+    )
+    return {"review_rating": int(rating), "review_due": new.due}
+
+
+def rate_answer(
+    *, quiz: Quiz, item: QuizQuestion, rating: str, covered_points: list[int], now, prefs: Prefs
+) -> Outcome:
     """The learner rates their own answer to an open question; the first rating is final."""
     answer = getattr(item, "answer", None)
     if not quiz.is_open:
@@ -180,7 +206,12 @@ def rate_answer(*, quiz: Quiz, item: QuizQuestion, rating: str, covered_points: 
     answer.covered_points = sorted(set(covered_points))
     answer.is_correct = rating in GOOD_RATINGS
     answer.updated_at = now
-    answer.save(update_fields=["self_rating", "covered_points", "is_correct", "updated_at"])
+    review_rating = rating_for_answer(kind="open", is_correct=answer.is_correct, time_taken_ms=0, self_rating=rating)
+    for name, value in _review(quiz, item, review_rating, now, prefs, answer.time_taken_ms).items():
+        setattr(answer, name, value)
+    answer.save(
+        update_fields=["self_rating", "covered_points", "is_correct", "updated_at", "review_rating", "review_due"]
+    )
     _count(quiz, 1, 1 if answer.is_correct else 0, now)
     return Outcome(answer, item, quiz)
 
@@ -197,6 +228,28 @@ def _count(quiz: Quiz, answered_delta: int, correct_delta: int, now):
         quiz.finish(now=now, save=False)
         fields += ["status", "finished_at", "score_percent"]
     quiz.save(update_fields=fields)
+
+
+def submit_exam(*, quiz: Quiz, now, prefs: Prefs):
+    """Finish an exam and reschedule the review card of every answered question."""
+    quiz.finish(now=now)
+    answers = (
+        quiz.answers.select_related("item")
+        .annotate(
+            learner_card=FilteredRelation(
+                "question__review_cards", condition=Q(question__review_cards__user=quiz.user_id)
+            )
+        )
+        .select_related("question", "learner_card")
+    )
+    for answer in answers:
+        answer.item.learner_card = getattr(answer, "learner_card", None)
+        rating = rating_for_answer(
+            kind=answer.question.kind, is_correct=bool(answer.is_correct), time_taken_ms=answer.time_taken_ms
+        )
+        for name, value in _review(quiz, answer.item, rating, now, prefs, answer.time_taken_ms).items():
+            setattr(answer, name, value)
+        answer.save(update_fields=["review_rating", "review_due"])
 
 
 def set_flag(*, item: QuizQuestion, flagged: bool):

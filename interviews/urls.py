@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interviews.views import accounts, bank, pages, quiz
+from interviews.views import accounts, bank, pages, quiz, review
 
 app_name = "interviews"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("questions/", bank.question_list, name="question-list"),
     path("questions/<slug:slug>/", bank.question_detail, name="question-detail"),
     path("bookmarks/", bank.bookmark_list, name="bookmark-list"),
+    path("review/", review.review, name="review"),
     path("quiz/new/", quiz.quiz_new, name="quiz-new"),
     path("quiz/<int:pk>/", quiz.quiz_detail, name="quiz-detail"),
     path("quiz/<int:pk>/results/", quiz.quiz_results, name="quiz-results"),

@@ -80,8 +80,12 @@ print(json.dumps({{"session": client.cookies["sessionid"].value, "answers": answ
 """
     out = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
-        cwd=ROOT, env=ENV, check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -130,11 +134,25 @@ end
 
 def start_server() -> subprocess.Popen:
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "granian"), "--interface", "wsgi", "config.wsgi:application",
-         "--host", "127.0.0.1", "--port", str(PORT), "--workers", "2", *SERVER_OPTIONS,
-         "--no-access-log", "--log-level", "error"],
-        cwd=ROOT, env=ENV,
-    )  # fmt: skip
+        [
+            str(Path(sys.executable).parent / "granian"),
+            "--interface",
+            "wsgi",
+            "config.wsgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(PORT),
+            "--workers",
+            "2",
+            *SERVER_OPTIONS,
+            "--no-access-log",
+            "--log-level",
+            "error",
+        ],
+        cwd=ROOT,
+        env=ENV,
+    )
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
@@ -153,8 +171,10 @@ def to_ms(value: str) -> float:
 def run_wrk(script: Path) -> dict:
     result = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-s", str(script), f"http://127.0.0.1:{PORT}"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1)),
@@ -182,8 +202,11 @@ def main():
     server = start_server()
     try:
         for name in scripts:  # warm up every worker and code path
-            subprocess.run(["wrk", "-t1", "-c2", "-d2s", "-s", str(scripts[name]), f"http://127.0.0.1:{PORT}"],
-                           capture_output=True, check=True)  # fmt: skip
+            subprocess.run(
+                ["wrk", "-t1", "-c2", "-d2s", "-s", str(scripts[name]), f"http://127.0.0.1:{PORT}"],
+                capture_output=True,
+                check=True,
+            )
         results = {name: run_wrk(path) for name, path in scripts.items()}
         rss = worker_rss_mb(server)
     finally:

@@ -48,7 +48,14 @@ def bulk_questions(count: int, topic=None):
     topic = topic or make_topic()
     start = Question.objects.count()
     Question.objects.bulk_create(
-        Question(topic=topic, slug=f"bulk-{start + i}", prompt=f"Bulk question {start + i} about tensors?",
-                 kind="open", status="published", answer="An answer.", key_points="A point")
+        Question(
+            topic=topic,
+            slug=f"bulk-{start + i}",
+            prompt=f"Bulk question {start + i} about tensors?",
+            kind="open",
+            status="published",
+            answer="An answer.",
+            key_points="A point",
+        )
         for i in range(count)
-    )  # fmt: skip
+    )

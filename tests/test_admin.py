@@ -118,8 +118,14 @@ def test_open_question_without_key_points_is_refused(curator_client):
 def test_fixing_a_typo_bumps_the_version_and_keeps_history(curator_client):
     question = make_question(kind="open", prompt="What is autgrad?")
     url = reverse("admin:interviews_question_change", args=[question.pk])
-    data = question_form(topic=question.topic, kind="open", prompt="What is autograd?", slug=question.slug,
-                         status="published", key_points="Records operations")  # fmt: skip
+    data = question_form(
+        topic=question.topic,
+        kind="open",
+        prompt="What is autograd?",
+        slug=question.slug,
+        status="published",
+        key_points="Records operations",
+    )
     response = curator_client.post(url, data)
     assert response.status_code == 302
     question.refresh_from_db()
@@ -136,9 +142,15 @@ def test_restore_an_earlier_version_from_history(admin_client):
     url = reverse("admin:interviews_question_simple_history", args=[question.pk, original.history_id])
     page = admin_client.get(url)
     assert "Original prompt?" in page.content.decode()
-    data = question_form(topic=question.topic, kind="open", prompt="Original prompt?", slug=question.slug,
-                         status="published", key_points="First point\nSecond point",
-                         answer=question.answer)  # fmt: skip
+    data = question_form(
+        topic=question.topic,
+        kind="open",
+        prompt="Original prompt?",
+        slug=question.slug,
+        status="published",
+        key_points="First point\nSecond point",
+        answer=question.answer,
+    )
     assert admin_client.post(url, data).status_code == 302
     question.refresh_from_db()
     assert question.prompt == "Original prompt?"

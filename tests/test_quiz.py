@@ -96,8 +96,9 @@ def test_smaller_pool_makes_a_smaller_quiz_and_says_so(learner_client, learner, 
 
 
 def test_empty_pool_is_an_error_on_the_builder(learner_client, learner, bank):
-    response = learner_client.post(NEW, {"mode": "practice", "size": 5, "difficulties": ["hard"], "kinds": ["short"],
-                                         "topics": ["nope"]})  # fmt: skip
+    response = learner_client.post(
+        NEW, {"mode": "practice", "size": 5, "difficulties": ["hard"], "kinds": ["short"], "topics": ["nope"]}
+    )
     assert response.status_code == 422
     assert not Quiz.objects.exists()
     response = learner_client.post(NEW, {"mode": "interview", "size": 5, "topics": ["cnns"]})
@@ -494,12 +495,14 @@ def test_query_budgets(learner_client, learner, django_assert_max_num_queries, s
     quiz = start(learner, size=size)
     with django_assert_max_num_queries(8):
         assert learner_client.get(url(quiz)).status_code == 200
-    items = list(quiz.items.select_related("question"))
+    items = list(quiz.items.select_related("question").prefetch_related("question__choices"))
     for item in items[:-1]:
+        data = right_answer(item.question)
         with django_assert_max_num_queries(10):
-            answer(learner_client, quiz, item.question, right_answer(item.question))
+            answer(learner_client, quiz, item.question, data)
+    data = wrong_answer(items[-1].question)
     with django_assert_max_num_queries(10):  # the last answer also finishes the quiz
-        answer(learner_client, quiz, items[-1].question, wrong_answer(items[-1].question))
+        answer(learner_client, quiz, items[-1].question, data)
     with django_assert_max_num_queries(12):
         assert learner_client.get(url(quiz, "results")).status_code == 200
 

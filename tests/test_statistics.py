@@ -12,9 +12,17 @@ pytestmark = pytest.mark.django_db
 
 
 def exam_answer(user, question, *, score, correct):
-    quiz = Quiz.objects.create(user=user, title="Exam", mode="exam", status="finished", size=10,
-                               answered_count=10, correct_count=score // 10, score_percent=score,
-                               finished_at=timezone.now())  # fmt: skip
+    quiz = Quiz.objects.create(
+        user=user,
+        title="Exam",
+        mode="exam",
+        status="finished",
+        size=10,
+        answered_count=10,
+        correct_count=score // 10,
+        score_percent=score,
+        finished_at=timezone.now(),
+    )
     item = QuizQuestion.objects.create(quiz=quiz, question=question, position=1)
     Answer.objects.create(quiz=quiz, item=item, question=question, user=user, question_version=1, is_correct=correct)
 

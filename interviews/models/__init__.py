@@ -1,6 +1,7 @@
 """Models, one module per concern: the question bank, and quizzes with their answers."""
 
 from interviews.models.bank import AcceptedAnswer, Bookmark, Choice, Note, Question, QuestionQuerySet, Report, Topic
+from interviews.models.learner import Profile, ReviewCard
 from interviews.models.quiz import Answer, Quiz, QuizQuestion
 
 __all__ = [
@@ -9,10 +10,12 @@ __all__ = [
     "Bookmark",
     "Choice",
     "Note",
+    "Profile",
     "Question",
     "QuestionQuerySet",
     "Quiz",
     "QuizQuestion",
     "Report",
+    "ReviewCard",
     "Topic",
 ]

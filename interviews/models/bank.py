@@ -104,15 +104,18 @@ class Question(models.Model):
         ordering = ["topic__order", "seed_number", "slug"]
         indexes = [models.Index(fields=["status", "topic", "difficulty", "kind"])]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["single", "multiple", "true_false", "short", "open"]),
-                                   name="question_kind_known"),
-            models.CheckConstraint(condition=Q(difficulty__in=["easy", "medium", "hard"]),
-                                   name="question_difficulty_known"),
-            models.CheckConstraint(condition=Q(status__in=["draft", "published", "archived"]),
-                                   name="question_status_known"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["single", "multiple", "true_false", "short", "open"]), name="question_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(difficulty__in=["easy", "medium", "hard"]), name="question_difficulty_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "archived"]), name="question_status_known"
+            ),
             models.CheckConstraint(condition=~Q(prompt=""), name="question_prompt_not_empty"),
             models.CheckConstraint(condition=Q(version__gte=1), name="question_version_positive"),
-        ]  # fmt: skip
+        ]
 
     def __str__(self):
         return self.prompt
@@ -200,10 +203,17 @@ class Question(models.Model):
         copy.updated_by = by
         copy.save()
         Choice.objects.bulk_create(
-            Choice(question=copy, text=c.text, text_html=c.text_html, is_correct=c.is_correct,
-                   explanation=c.explanation, explanation_html=c.explanation_html, order=c.order)
+            Choice(
+                question=copy,
+                text=c.text,
+                text_html=c.text_html,
+                is_correct=c.is_correct,
+                explanation=c.explanation,
+                explanation_html=c.explanation_html,
+                order=c.order,
+            )
             for c in self.choices.all()
-        )  # fmt: skip
+        )
         AcceptedAnswer.objects.bulk_create(
             AcceptedAnswer(question=copy, text=a.text) for a in self.accepted_answers.all()
         )

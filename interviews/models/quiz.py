@@ -20,6 +20,7 @@ class Quiz(models.Model):
         PRACTICE = "practice", "Practice"
         EXAM = "exam", "Exam"
         INTERVIEW = "interview", "Interview"
+        REVIEW = "review", "Review"
 
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", "In progress"
@@ -46,15 +47,18 @@ class Quiz(models.Model):
         verbose_name_plural = "quizzes"
         indexes = [models.Index(fields=["user", "status", "-created_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(mode__in=["practice", "exam", "interview"]), name="quiz_mode_known"),
+            models.CheckConstraint(
+                condition=Q(mode__in=["practice", "exam", "interview", "review"]), name="quiz_mode_known"
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["in_progress", "finished", "abandoned"]), name="quiz_status_known"
             ),
             models.CheckConstraint(condition=Q(size__gte=1, size__lte=50), name="quiz_size_in_range"),
             models.CheckConstraint(condition=Q(answered_count__lte=models.F("size")), name="quiz_answered_le_size"),
-            models.CheckConstraint(condition=Q(correct_count__lte=models.F("answered_count")),
-                                   name="quiz_correct_le_answered"),
-        ]  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(correct_count__lte=models.F("answered_count")), name="quiz_correct_le_answered"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.get_mode_display()}, {self.created_at:%Y-%m-%d})"
@@ -133,6 +137,9 @@ class Answer(models.Model):
     self_rating = models.CharField(max_length=5, choices=Rating, blank=True)
     covered_points = models.JSONField(default=list, blank=True)
     time_taken_ms = models.PositiveIntegerField(default=0)
+    # The review log: the FSRS rating this answer gave the learner's card, and its next due time.
+    review_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    review_due = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -141,9 +148,10 @@ class Answer(models.Model):
         constraints = [
             # Exactly once: a retried request or a second tab can never add a second row.
             models.UniqueConstraint(fields=["quiz", "question"], name="answer_once_per_quiz_question"),
-            models.CheckConstraint(condition=Q(self_rating__in=["", "again", "hard", "good", "easy"]),
-                                   name="answer_rating_known"),
-        ]  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(self_rating__in=["", "again", "hard", "good", "easy"]), name="answer_rating_known"
+            ),
+        ]
         indexes = [
             models.Index(fields=["user", "answered_at"]),
             models.Index(fields=["question", "is_correct"]),

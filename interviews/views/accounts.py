@@ -7,7 +7,9 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from interviews.forms import DeleteAccountForm, SignupForm
+from interviews.forms import DeleteAccountForm, ProfileForm, SignupForm
+from interviews.models import Profile
+from interviews.review import remember_prefs
 
 
 @require_http_methods(["GET", "POST"])
@@ -16,17 +18,32 @@ def signup(request):
         return redirect("interviews:home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        with transaction.atomic():
+            user = form.save()
+            Profile.objects.create(user=user, time_zone=form.cleaned_data["time_zone"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}! Your account is ready.")
         return redirect("interviews:home")
     return render(request, "registration/signup.html", {"form": form}, status=422 if form.errors else 200)
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 @login_required
 def account(request):
-    return render(request, "registration/account.html", {"delete_form": DeleteAccountForm(request.user)})
+    profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST":
+        if form.is_valid():
+            remember_prefs(request, request.user, form.save())
+            messages.success(request, "Settings saved. They apply from your next review.")
+            return redirect("interviews:account")
+        return _account_page(request, form, DeleteAccountForm(request.user), status=422)
+    return _account_page(request, form, DeleteAccountForm(request.user))
+
+
+def _account_page(request, settings_form, delete_form, status=200):
+    context = {"settings_form": settings_form, "delete_form": delete_form}
+    return render(request, "registration/account.html", context, status=status)
 
 
 @require_POST
@@ -34,7 +51,8 @@ def account(request):
 def delete_account(request):
     form = DeleteAccountForm(request.user, request.POST)
     if not form.is_valid():
-        return render(request, "registration/account.html", {"delete_form": form}, status=422)
+        profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
+        return _account_page(request, ProfileForm(instance=profile), form, status=422)
     with transaction.atomic():
         user = request.user
         logout(request)

@@ -7,10 +7,12 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from interviews.forms import NoteForm, QuestionFilterForm, ReportForm
 from interviews.models import Bookmark, Note, Question, Topic
+from interviews.review import ensure_card
 from interviews.views import render_page
 
 PAGE_SIZE = 20
@@ -51,9 +53,11 @@ def question_detail(request, slug):
 
 def _detail_context(request, question, *, note=None, note_form=None, report_form=None):
     related = (
-        Question.objects.published().filter(topic=question.topic).exclude(pk=question.pk)
+        Question.objects.published()
+        .filter(topic=question.topic)
+        .exclude(pk=question.pk)
         .only("slug", "prompt", "kind", "difficulty")[:RELATED_COUNT]
-    )  # fmt: skip
+    )
     return {
         "question": question,
         "note": note,
@@ -72,6 +76,7 @@ def _set_bookmark(request, question):
                 Bookmark.objects.get_or_create(user=request.user, question=question)
         except IntegrityError:
             pass  # a concurrent request created it first
+        ensure_card(request.user, question, now=timezone.now())
     else:
         Bookmark.objects.filter(user=request.user, question=question).delete()
     question.is_bookmarked = wanted

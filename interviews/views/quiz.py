@@ -19,13 +19,15 @@ from interviews.quizzes import (
     Submission,
     create_quiz,
     load_grading_key,
+    locked_item,
     missed_questions,
     pool_for_mode,
-    quiz_item,
     rate_answer,
     record_answer,
     set_flag,
+    submit_exam,
 )
+from interviews.review import prefs_for
 from interviews.views import render_page
 
 MAX_TIME_TAKEN_MS = 60 * 60 * 1000
@@ -71,9 +73,13 @@ def _build(request, form) -> Quiz | None:
         }
         questions, size = pools[preset]
         quiz = create_quiz(
-            user=request.user, questions=questions, mode="practice", size=size,
-            title=QuizBuilderForm.PRESETS[preset], now=now,
-        )  # fmt: skip
+            user=request.user,
+            questions=questions,
+            mode="practice",
+            size=size,
+            title=QuizBuilderForm.PRESETS[preset],
+            now=now,
+        )
     else:
         form.full_clean()
         if not form.is_valid():
@@ -88,11 +94,15 @@ def _build(request, form) -> Quiz | None:
         limit = data["time_limit_minutes"]
         per_question = data["per_question_minutes"]
         quiz = create_quiz(
-            user=request.user, questions=questions, mode=data["mode"], size=data["size"],
-            title=f"{dict(Quiz.Mode.choices)[data['mode']]} quiz", now=now,
+            user=request.user,
+            questions=questions,
+            mode=data["mode"],
+            size=data["size"],
+            title=f"{dict(Quiz.Mode.choices)[data['mode']]} quiz",
+            now=now,
             time_limit_seconds=limit * 60 if limit else None,
             per_question_seconds=per_question * 60 if per_question else None,
-        )  # fmt: skip
+        )
         if quiz.size < data["size"]:
             messages.info(request, f"Only {quiz.size} questions match your choices, so this quiz has {quiz.size}.")
     return quiz
@@ -125,15 +135,16 @@ def quiz_detail(request, pk):
             QuizQuestion.objects.select_related("quiz", "question__topic", "answer")
             .filter(quiz_id=pk, quiz__user=request.user, quiz__status=Quiz.Status.IN_PROGRESS)
             .exclude(quiz__mode=Quiz.Mode.EXAM)
-            .filter(Q(answer__isnull=True) | Q(answer__is_correct__isnull=True)).first()
-        )  # fmt: skip
+            .filter(Q(answer__isnull=True) | Q(answer__is_correct__isnull=True))
+            .first()
+        )
         if item is not None:
             load_grading_key([item.question])
             state = "rating" if getattr(item, "answer", None) is not None else "question"
             return _card(request, item.quiz, item, now, state=state)
     quiz = get_object_or_404(request.user.quizzes, pk=pk)
     if quiz.is_open and quiz.is_past_deadline(now):
-        quiz.finish(now=now)
+        submit_exam(quiz=quiz, now=now, prefs=prefs_for(request))
         messages.warning(request, "Time is up: your exam was submitted at its time limit.")
     answered_position = _int(request.GET.get("answered"))
     if answered_position and not quiz.is_exam:
@@ -149,8 +160,9 @@ def quiz_detail(request, pk):
         return _exam_page(request, quiz, now)
     item = (
         quiz.items.select_related("question__topic", "answer")
-        .filter(Q(answer__isnull=True) | Q(answer__is_correct__isnull=True)).first()
-    )  # fmt: skip
+        .filter(Q(answer__isnull=True) | Q(answer__is_correct__isnull=True))
+        .first()
+    )
     if item is None:  # every question has a final answer
         return redirect("interviews:quiz-results", pk=quiz.pk)
     load_grading_key([item.question])
@@ -237,33 +249,39 @@ def _refused(request, quiz, message, status=409):
     return redirect(quiz)
 
 
+def _locked_item_or_refusal(request, pk, question_id):
+    """The item to answer, or the response that refuses it: 404 for someone else's quiz."""
+    try:
+        return locked_item(request.user, pk, question_id or 0), None
+    except QuizQuestion.DoesNotExist:
+        quiz = get_object_or_404(request.user.quizzes, pk=pk)
+        return None, _refused(request, quiz, "That question is not part of this quiz.", status=422)
+
+
 def _answer(request, pk):
     now = timezone.now()
-    question_id = _question_id(request)
+    prefs = prefs_for(request)
     with transaction.atomic():
-        quiz = get_object_or_404(request.user.quizzes.select_for_update(), pk=pk)
-        if question_id is None:
-            return _refused(request, quiz, "That question is not part of this quiz.", status=422)
-        try:
-            item = quiz_item(quiz, question_id=question_id)
-        except QuizQuestion.DoesNotExist:
-            return _refused(request, quiz, "That question is not part of this quiz.", status=422)
+        item, refusal = _locked_item_or_refusal(request, pk, _question_id(request))
+        if refusal:
+            return refusal
+        quiz = item.quiz
         form = AnswerForm(request.POST, question=item.question)
         replay = getattr(item, "answer", None) is not None and not quiz.is_exam
         if not replay and not form.is_valid():
             outcome = None
         else:
+            valid = form.is_valid()
             submission = Submission(
-                choice_ids=form.choice_ids() if form.is_valid() else [],
-                text=form.cleaned_data.get("text", "") if form.is_valid() else "",
-                time_taken_ms=_time_taken_ms(request.POST.get("shown", ""), question_id),
+                choice_ids=form.choice_ids() if valid else [],
+                text=form.cleaned_data.get("text", "") if valid else "",
+                time_taken_ms=_time_taken_ms(request.POST.get("shown", ""), item.question_id),
             )
-            outcome = record_answer(quiz=quiz, item=item, submission=submission, now=now)
+            outcome = record_answer(quiz=quiz, item=item, submission=submission, now=now, prefs=prefs)
     if outcome is None:
-        state = "exam" if quiz.is_exam else "question"
         if quiz.is_exam:
             return _exam_page(request, quiz, now, position=item.position, form=form, status=422)
-        return _card(request, quiz, item, now, state=state, form=form, status=422)
+        return _card(request, quiz, item, now, state="question", form=form, status=422)
     return _after_answer(request, outcome, now)
 
 
@@ -291,13 +309,12 @@ def _after_answer(request, outcome: Outcome, now):
 
 def _rate(request, pk):
     now = timezone.now()
-    question_id = _question_id(request)
+    prefs = prefs_for(request)
     with transaction.atomic():
-        quiz = get_object_or_404(request.user.quizzes.select_for_update(), pk=pk)
-        try:
-            item = quiz_item(quiz, question_id=question_id or 0)
-        except QuizQuestion.DoesNotExist:
-            return _refused(request, quiz, "That question is not part of this quiz.", status=422)
+        item, refusal = _locked_item_or_refusal(request, pk, _question_id(request))
+        if refusal:
+            return refusal
+        quiz = item.quiz
         form = RatingForm(request.POST, key_points=item.question.key_point_list)
         if not form.is_valid():
             return _card(request, quiz, item, now, state="rating", rating_form=form, status=422)
@@ -307,6 +324,7 @@ def _rate(request, pk):
             rating=form.cleaned_data["rating"],
             covered_points=form.cleaned_data["points"],
             now=now,
+            prefs=prefs,
         )
     if outcome.refused:
         return _refused(request, quiz, outcome.refused, status=422)
@@ -344,7 +362,7 @@ def _submit(request, pk):
                 "Submit anyway, or go back and answer them."
             )
             return _exam_page(request, quiz, now, position=position, notice=notice, status=200)
-        quiz.finish(now=now)
+        submit_exam(quiz=quiz, now=now, prefs=prefs_for(request))
     messages.success(request, "Exam submitted.")
     return _go_to_results(request, quiz)
 
@@ -382,8 +400,10 @@ def quiz_results(request, pk):
         .order_by("question__topic__name")
     )
     time_taken = Answer.objects.filter(quiz=quiz).aggregate(total=Sum("time_taken_ms"))["total"] or 0
-    rows = [(item, getattr(item, "answer", None), _choice_states(item.question, getattr(item, "answer", None)))
-            for item in items]  # fmt: skip
+    rows = [
+        (item, getattr(item, "answer", None), _choice_states(item.question, getattr(item, "answer", None)))
+        for item in items
+    ]
     context = {
         "quiz": quiz,
         "rows": rows,
@@ -403,9 +423,14 @@ def _retry_missed(request, quiz):
     mode = Quiz.Mode.PRACTICE if quiz.is_exam else quiz.mode
     try:
         retry = create_quiz(
-            user=request.user, questions=missed, mode=mode, size=Quiz.MAX_SIZE,
-            title=f"Retry: {quiz.title}", now=timezone.now(), source=quiz,
-        )  # fmt: skip
+            user=request.user,
+            questions=missed,
+            mode=mode,
+            size=Quiz.MAX_SIZE,
+            title=f"Retry: {quiz.title}",
+            now=timezone.now(),
+            source=quiz,
+        )
     except EmptyPool:
         messages.info(request, "Nothing to retry: you got every question right.")
         return redirect("interviews:quiz-results", pk=quiz.pk)

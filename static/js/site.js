@@ -98,3 +98,12 @@
     startClocks();
   });
 })();
+
+// Sign-up: the learner's time zone comes from the browser, so days and streaks are theirs.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  document.querySelectorAll("input[data-browser-time-zone]").forEach(function (input) {
+    if (!input.value && zone) input.value = zone;
+  });
+});

@@ -57,9 +57,13 @@ def test_practice_quiz_with_the_mouse(signed_in_page, live_server, learner, bank
 def test_practice_quiz_with_only_the_keyboard(signed_in_page, live_server, learner, bank):
     page = signed_in_page
     quiz = create_quiz(
-        user=learner, questions=pool_for_mode(Question.objects.published(), "practice", ["single", "true_false"]),
-        mode="practice", size=5, title="Keyboard quiz", now=timezone.now(),
-    )  # fmt: skip
+        user=learner,
+        questions=pool_for_mode(Question.objects.published(), "practice", ["single", "true_false"]),
+        mode="practice",
+        size=5,
+        title="Keyboard quiz",
+        now=timezone.now(),
+    )
     page.goto(live_server.url + quiz.get_absolute_url())
     for number in range(1, 6):
         expect(page.get_by_text(f"Question {number} of 5")).to_be_visible()
@@ -78,9 +82,14 @@ def test_practice_quiz_with_only_the_keyboard(signed_in_page, live_server, learn
 def test_exam_ends_on_its_time_limit(signed_in_page, live_server, learner, bank):
     page = signed_in_page
     quiz = create_quiz(
-        user=learner, questions=pool_for_mode(Question.objects.published(), "exam", ["single"]),
-        mode="exam", size=5, title="Timed exam", now=timezone.now(), time_limit_seconds=120,
-    )  # fmt: skip
+        user=learner,
+        questions=pool_for_mode(Question.objects.published(), "exam", ["single"]),
+        mode="exam",
+        size=5,
+        title="Timed exam",
+        now=timezone.now(),
+        time_limit_seconds=120,
+    )
     page.clock.install()
     page.goto(live_server.url + quiz.get_absolute_url())
     expect(page.get_by_text("Time left:")).to_be_visible()

@@ -1,0 +1,62 @@
+"""What we keep per learner beyond answers: settings, and one spaced-review card per question.
+
+The review log is the answers themselves: every final answer records the FSRS rating it gave
+and the due time that followed (Answer.review_rating, Answer.review_due).
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from interviews.models.bank import Question
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    time_zone = models.CharField(max_length=64, default="UTC")
+    desired_retention = models.FloatField(
+        default=0.9,
+        validators=[MinValueValidator(0.7), MaxValueValidator(0.97)],
+        help_text="How likely you want to be to remember a question when it comes back (0.70 to 0.97).",
+    )
+    new_per_day = models.PositiveSmallIntegerField(
+        "new questions per day",
+        default=10,
+        validators=[MaxValueValidator(200)],
+        help_text="How many questions you have not reviewed before may join a day's review.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(desired_retention__gte=0.7, desired_retention__lte=0.97), name="profile_retention_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Settings of {self.user}"
+
+
+class ReviewCard(models.Model):
+    """The FSRS memory state of one question for one learner, in queryable columns."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_cards")
+    state = models.PositiveSmallIntegerField(default=1)  # fsrs.State: 1 learning, 2 review, 3 relearning
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField(default=timezone.now)
+    last_review = models.DateTimeField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)
+    first_reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="review_card_once_per_question")]
+        indexes = [models.Index(fields=["user", "due"])]
+
+    def __str__(self):
+        return f"Card {self.question_id} of {self.user_id}, due {self.due:%Y-%m-%d %H:%M}"

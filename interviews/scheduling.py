@@ -1,0 +1,79 @@
+"""Spaced review with FSRS: pure functions of a card's stored state, a rating and the time.
+
+The `fsrs` package does the scheduling; this module only maps our answers to its ratings and
+converts between its Card and the columns we store.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from fsrs import Card, Rating, ReviewLog, Scheduler, State
+
+# Answered correctly faster than this (seconds), an auto-graded question counts as Easy.
+EASY_WITHIN_SECONDS = {"true_false": 8, "single": 15, "multiple": 25, "short": 20}
+SELF_RATINGS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
+
+
+@dataclass(frozen=True)
+class CardState:
+    """What we store of an FSRS card, in columns we can query."""
+
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+
+
+def new_card_state(now: datetime) -> CardState:
+    return CardState(state=State.Learning.value, step=0, stability=None, difficulty=None, due=now, last_review=None)
+
+
+def rating_for_answer(*, kind: str, is_correct: bool, time_taken_ms: int, self_rating: str = "") -> Rating:
+    """Wrong is Again, right is Good, right and fast for its kind is Easy; a self-rating is used as given."""
+    if self_rating:
+        return SELF_RATINGS[self_rating]
+    if not is_correct:
+        return Rating.Again
+    if 0 < time_taken_ms <= EASY_WITHIN_SECONDS.get(kind, 0) * 1000:
+        return Rating.Easy
+    return Rating.Good
+
+
+def review(
+    card_id: int, stored: CardState, rating: Rating, *, now: datetime, desired_retention: float, duration_ms: int = 0
+) -> tuple[CardState, ReviewLog]:
+    """Apply one review. `fsrs` accepts only datetimes in `datetime.timezone.utc`."""
+    scheduler = Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+    card = Card(
+        card_id=card_id,  # always pass our id: without one, fsrs sleeps a millisecond to invent it
+        state=State(stored.state),
+        step=stored.step,
+        stability=stored.stability,
+        difficulty=stored.difficulty,
+        due=_utc(stored.due),
+        last_review=_utc(stored.last_review) if stored.last_review else None,
+    )
+    card, log = scheduler.review_card(card, rating, _utc(now), review_duration=duration_ms or None)
+    return (
+        CardState(card.state.value, card.step, card.stability, card.difficulty, card.due, card.last_review),
+        log,
+    )
+
+
+def end_of_today(now: datetime, time_zone: str) -> datetime:
+    """The first instant of tomorrow in the learner's time zone: due means due before it."""
+    zone = ZoneInfo(time_zone)
+    local = now.astimezone(zone)
+    return datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+
+
+def start_of_today(now: datetime, time_zone: str) -> datetime:
+    zone = ZoneInfo(time_zone)
+    return datetime.combine(now.astimezone(zone).date(), time.min, tzinfo=zone).astimezone(UTC)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
