@@ -3,6 +3,7 @@
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import FilteredRelation, OuterRef, Q, Subquery, prefetch_related_objects
@@ -162,7 +163,13 @@ def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now
         fields |= _review(quiz, item, rating, now, prefs, submission.time_taken_ms)
     if existing is None:
         answer = Answer.objects.create(
-            quiz=quiz, item=item, question=question, user_id=quiz.user_id, answered_at=now, **fields
+            quiz=quiz,
+            item=item,
+            question=question,
+            user_id=quiz.user_id,
+            answered_at=now,
+            local_day=now.astimezone(ZoneInfo(prefs.time_zone)).date(),
+            **fields,
         )
         item.answer = answer
         answered_delta = 1 if is_correct is not None else 0

@@ -217,10 +217,19 @@ def test_second_submit_returns_stored_result_not_a_second_row(htmx_client, learn
 def test_the_database_refuses_a_second_answer_row(learner, bank):
     quiz = start(learner)
     item = first_item(quiz)
-    Answer.objects.create(quiz=quiz, item=item, question=item.question, user=learner, question_version=1)
+    Answer.objects.create(
+        quiz=quiz, item=item, question=item.question, user=learner, question_version=1, local_day=timezone.localdate()
+    )
     other_item = quiz.items.get(position=2)
     with pytest.raises(IntegrityError):
-        Answer.objects.create(quiz=quiz, item=other_item, question=item.question, user=learner, question_version=1)
+        Answer.objects.create(
+            quiz=quiz,
+            item=other_item,
+            question=item.question,
+            user=learner,
+            question_version=1,
+            local_day=timezone.localdate(),
+        )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -24,7 +24,15 @@ def exam_answer(user, question, *, score, correct):
         finished_at=timezone.now(),
     )
     item = QuizQuestion.objects.create(quiz=quiz, question=question, position=1)
-    Answer.objects.create(quiz=quiz, item=item, question=question, user=user, question_version=1, is_correct=correct)
+    Answer.objects.create(
+        quiz=quiz,
+        item=item,
+        question=question,
+        user=user,
+        question_version=1,
+        is_correct=correct,
+        local_day=timezone.localdate(),
+    )
 
 
 def test_discrimination_compares_top_and_bottom_quarters(learner):

@@ -89,6 +89,7 @@ class Question(models.Model):
     seed_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The seed question it came from.")
     version = models.PositiveIntegerField(default=1, editable=False)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    prompt_html = models.TextField(blank=True, editable=False)
     body_html = models.TextField(blank=True, editable=False)
     answer_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -97,7 +98,9 @@ class Question(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
 
-    history = HistoricalRecords(excluded_fields=["body_html", "answer_html", "content_hash", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["prompt_html", "body_html", "answer_html", "content_hash", "updated_at"]
+    )
     objects = QuestionQuerySet.as_manager()
 
     class Meta:
@@ -122,6 +125,7 @@ class Question(models.Model):
 
     def save(self, *args, **kwargs):
         # Rendered HTML is derived from the Markdown, so no page parses Markdown per request.
+        self.prompt_html = render_inline(self.prompt)
         self.body_html = render_markdown(self.body)
         self.answer_html = render_markdown(self.answer)
         super().save(*args, **kwargs)

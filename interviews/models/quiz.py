@@ -141,6 +141,9 @@ class Answer(models.Model):
     review_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     review_due = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(default=timezone.now)
+    # The calendar day of the answer in the learner's time zone at the time: streaks and the
+    # activity heatmap group by it without converting time zones per row.
+    local_day = models.DateField()
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -154,6 +157,8 @@ class Answer(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "answered_at"]),
+            models.Index(fields=["user", "local_day", "is_correct", "time_taken_ms"], name="answer_user_day"),
+            models.Index(fields=["user", "question", "is_correct"], name="answer_user_question"),
             models.Index(fields=["question", "is_correct"]),
         ]
 

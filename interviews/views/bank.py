@@ -56,7 +56,7 @@ def _detail_context(request, question, *, note=None, note_form=None, report_form
         Question.objects.published()
         .filter(topic=question.topic)
         .exclude(pk=question.pk)
-        .only("slug", "prompt", "kind", "difficulty")[:RELATED_COUNT]
+        .only("slug", "prompt", "prompt_html", "kind", "difficulty")[:RELATED_COUNT]
     )
     return {
         "question": question,

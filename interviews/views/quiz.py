@@ -61,6 +61,17 @@ def _build(request, form) -> Quiz | None:
     now = timezone.now()
     published = Question.objects.published()
     preset = request.POST.get("preset")
+    if preset == "selected":
+        # "Practise these" on the dashboard: the questions it listed.
+        ids = [number for number in map(_int, request.POST.getlist("question")[: Quiz.MAX_SIZE]) if number]
+        return create_quiz(
+            user=request.user,
+            questions=published.filter(pk__in=ids),
+            mode="practice",
+            size=Quiz.MAX_SIZE,
+            title="Practise my misses",
+            now=now,
+        )
     if preset:
         if preset not in QuizBuilderForm.PRESETS:
             form.add_error(None, "That preset does not exist.")
