@@ -90,9 +90,11 @@ class Command(BaseCommand):
             batch_size=1000,
         )
         learners = list(User.objects.filter(username__in=names).order_by("username"))
+        # Draw for every learner, existing or not, so the same seed always gives the same data.
+        chosen = {u.pk: rng.choice(ZONES) for u in learners}
         profiles = {p.user_id for p in Profile.objects.filter(user__in=learners)}
         Profile.objects.bulk_create(
-            [Profile(user=u, time_zone=rng.choice(ZONES)) for u in learners if u.pk not in profiles], batch_size=1000
+            [Profile(user=u, time_zone=chosen[u.pk]) for u in learners if u.pk not in profiles], batch_size=1000
         )
         zones = dict(Profile.objects.filter(user__in=learners).values_list("user_id", "time_zone"))
         for learner in learners:
