@@ -1,9 +1,10 @@
-"""make bench: throughput and latency of the quiz page and the answer POST against a bare Django view.
+"""make bench: throughput and latency of the app's busiest pages against a bare Django view.
 
 Starts the app under the production server settings (granian, 2 workers, DEBUG off) on a fresh SQLite
-database filled with the bank and prepared learners, drives each endpoint with wrk for a fixed time,
-and prints requests/s, p50 and p99, one `RATIO <endpoint> <value>` line per endpoint (its throughput
-over the hello view's) and each worker's resident memory after the run.
+database filled with the bank, demo learners (1,000,000 answers, 20,000 of them by the measured
+learner) and prepared quizzes; drives each endpoint with wrk for a fixed time; prints requests/s, p50
+and p99, one `RATIO <endpoint> <value>` line per endpoint (its throughput over the hello view's), and
+each worker's resident memory after the run. BENCH_ANSWERS=100000 makes a quicker run.
 """
 
 import json
@@ -24,6 +25,7 @@ DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WORK = Path(tempfile.mkdtemp(prefix="prep-bench-"))
 QUIZZES = 40
+DEMO_ANSWERS = int(os.environ.get("BENCH_ANSWERS", "1000000"))
 # One request at a time per worker process: Python threads would only queue on the GIL and on
 # SQLite's single writer; measured in the closing note of the quiz issue.
 SERVER_OPTIONS = os.environ.get("BENCH_SERVER_OPTIONS", "--blocking-threads 1 --backpressure 16").split()
@@ -51,6 +53,25 @@ def prepare() -> dict:
     manage("migrate", "--no-input")
     manage("load_question_bank")
     manage("collectstatic", "--no-input", "--clear")
+    started = time.perf_counter()
+    manage(
+        "generate_demo_data",
+        "--users",
+        "1000",
+        "--answers",
+        str(DEMO_ANSWERS),
+        "--seed",
+        "42",
+        "--heavy-user",
+        "heavy",
+        "--heavy-answers",
+        str(min(20_000, DEMO_ANSWERS // 2)),
+        "--light-user",
+        "light",
+        "--light-answers",
+        "100",
+    )
+    print(f"generate_demo_data: {DEMO_ANSWERS:,} answers in {time.perf_counter() - started:.0f}s", flush=True)
     code = f"""
 import json
 from django.contrib.auth import get_user_model
@@ -73,9 +94,13 @@ for quiz in exams:
     for item in quiz.items.select_related("question").prefetch_related("question__choices"):
         ids = [c.pk for c in item.question.choices.all()]
         answers.append([quiz.pk, item.question_id, ids[0], ids[1]])
-client = Client()
-client.force_login(learner)
-print(json.dumps({{"session": client.cookies["sessionid"].value, "answers": answers,
+def session(user):
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+print(json.dumps({{"session": session(learner), "answers": answers,
+                  "heavy": session(User.objects.get(username="heavy")),
+                  "light": session(User.objects.get(username="light")),
                   "pages": [q.get_absolute_url() for q in practice]}}))
 """
     out = subprocess.run(
@@ -168,9 +193,9 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(script: Path) -> dict:
+def run_wrk(script: Path, connections: int = CONNECTIONS) -> dict:
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-s", str(script), f"http://127.0.0.1:{PORT}"],
+        ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}", "--latency", "-s", str(script), f"http://127.0.0.1:{PORT}"],
         capture_output=True,
         text=True,
         check=True,
@@ -208,6 +233,9 @@ def main():
                 check=True,
             )
         results = {name: run_wrk(path) for name, path in scripts.items()}
+        # Server time: one request per worker at a time, so latency is not queueing.
+        for name in ("dashboard_heavy", "dashboard_light"):
+            results[f"{name}_c2"] = run_wrk(scripts[name], connections=2)
         rss = worker_rss_mb(server)
     finally:
         server.terminate()
@@ -217,8 +245,13 @@ def main():
     for name, r in results.items():
         print(f"{name:<14}{r['rps']:>10.1f}{r['p50']:>10.2f}{r['p99']:>10.2f}{r['errors']:>10}")
     print()
-    for name in ("quiz_page", "answer_post"):
+    for name in ("quiz_page", "answer_post", "dashboard_heavy", "dashboard_light"):
         print(f"RATIO {name} {results[name]['rps'] / results['hello']['rps']:.3f}")
+    heavy, light = results["dashboard_heavy_c2"], results["dashboard_light_c2"]
+    print(
+        f"DASHBOARD_SERVER_TIME heavy p50 {heavy['p50']:.1f} ms p99 {heavy['p99']:.1f} ms; "
+        f"light p50 {light['p50']:.1f} ms p99 {light['p99']:.1f} ms; heavy/light p50 {heavy['p50'] / light['p50']:.2f}"
+    )
     print("WORKER_RSS_MB " + " ".join(f"{size:.1f}" for size in rss))
     shutil.rmtree(WORK, ignore_errors=True)
     if any(r["errors"] for r in results.values()):

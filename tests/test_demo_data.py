@@ -23,8 +23,9 @@ def generate(**options):
 
 
 def fingerprint():
-    return list(Answer.objects.order_by("user__username", "answered_at", "question_id")
-                .values_list("user__username", "question__slug", "is_correct", "local_day", "time_taken_ms"))  # fmt: skip
+    answers = Answer.objects.order_by("user__username", "answered_at", "question_id")
+    fields = ["user__username", "question__slug", "is_correct", "local_day", "time_taken_ms"]
+    return list(answers.values_list(*fields))
 
 
 def test_creates_the_requested_answers_consistently(bank):

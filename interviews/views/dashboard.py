@@ -23,15 +23,31 @@ def dashboard(request):
     range_key, range_error = parse_range(request.GET.get("range"))
     prefs = prefs_for(request)
     data = dashboard_data(request.user, now=timezone.now(), time_zone=prefs.time_zone, range_key=range_key)
+    daily_max = max((d["answered"] for d in data["daily"]), default=0)
+    forecast_max = max((d["due"] for d in data["forecast"]), default=0)
     context = {
         **data,
         "range_error": range_error,
         "ranges": [(key, RANGE_LABELS[key]) for key in RANGES],
         "time_zone": prefs.time_zone,
-        "heatmap_svg": charts.heatmap_cells(data["heatmap"]),
-        "daily_svg": charts.bar_chart([d["answered"] for d in data["daily"]]),
-        "weekly_svg": charts.line_chart([w["accuracy"] for w in data["weekly"]]),
-        "forecast_svg": charts.bar_chart([d["due"] for d in data["forecast"]], height=120),
+        "heatmap_svg": charts.heatmap_svg(
+            data["heatmap"], "Answers per day over the last year; darker means more answers."
+        ),
+        "daily_svg": charts.bars_svg(
+            [d["answered"] for d in data["daily"]],
+            f"Answers per day from {data['daily'][0]['day']:%-d %b} to today, at most {daily_max} in a day.",
+        ),
+        "daily_max": daily_max,
+        "weekly_svg": charts.line_svg(
+            [w["accuracy"] for w in data["weekly"]], "Share of correct answers per week, from 0 to 100 percent."
+        ),
+        "forecast_svg": charts.bars_svg(
+            [d["due"] for d in data["forecast"]],
+            f"Reviews coming due each day for the next 30 days, at most {forecast_max} a day.",
+            css="bar bar-forecast",
+            height=120,
+        ),
+        "forecast_max": forecast_max,
     }
     return render_page(request, "interviews/dashboard.html", context, partial="dashboard-charts")
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import reset_queries, transaction
 
 from interviews.models import Answer, Profile, Question, Quiz, QuizQuestion, ReviewCard
 
@@ -71,6 +71,7 @@ class Command(BaseCommand):
             batch.extend(self._quizzes_for(learner, count, questions, end, opts["days"], rng))
             if len(batch) >= BATCH_QUIZZES:
                 done += self._insert(batch)
+                reset_queries()  # with DEBUG on, Django would otherwise keep every bulk INSERT's SQL
                 batch = []
                 self._progress(done, total, started)
         if batch:
