@@ -22,7 +22,8 @@ def heatmap_svg(weeks: list[list[dict]], title: str) -> SafeString:
     previous_month = None
     for w, week in enumerate(weeks):
         first = week[0]["day"]
-        if first.month != previous_month and w < len(weeks) - 2:
+        # A month is labelled at its first full week, so two labels never overlap.
+        if first.month != previous_month and first.day <= 7 and w < len(weeks) - 2:
             parts.append(f'<text x="{w * pitch + LEFT}" y="10" class="chart-label">{first:%b}</text>')
             previous_month = first.month
     for row, label in ((1, "Tue"), (3, "Thu"), (5, "Sat")):
