@@ -136,3 +136,14 @@ def test_static_htmx_is_vendored_not_from_a_cdn(client):
     assert "/static/vendor/htmx-4.0.1.min.js" in page
     assert "https://" not in page.split("<body")[0]
     assert (ROOT / "static/vendor/htmx-4.0.1.min.js").exists()
+
+
+def test_healthz_is_not_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get(reverse("interviews:home")).status_code == 301
+
+
+def test_head_requests_are_answered(client):
+    assert client.head(reverse("interviews:home")).status_code == 200
+    assert client.head(reverse("interviews:question-list")).status_code == 200

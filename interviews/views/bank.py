@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from interviews.forms import NoteForm, QuestionFilterForm, ReportForm
 from interviews.models import Bookmark, Note, Question, Topic
@@ -19,7 +19,7 @@ PAGE_SIZE = 20
 RELATED_COUNT = 5
 
 
-@require_GET
+@require_safe
 def question_list(request):
     topics = list(Topic.objects.all())
     form = QuestionFilterForm(request.GET, topics=topics)

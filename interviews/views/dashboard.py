@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from interviews import charts
 from interviews.progress import RANGES, dashboard_data, parse_range
@@ -17,7 +17,7 @@ from interviews.views import render_page
 RANGE_LABELS = {"7": "7 days", "30": "30 days", "90": "90 days", "365": "Year", "all": "All time"}
 
 
-@require_GET
+@require_safe
 @login_required
 def dashboard(request):
     range_key, range_error = parse_range(request.GET.get("range"))
@@ -118,7 +118,7 @@ class _Echo:
         return value
 
 
-@require_GET
+@require_safe
 @login_required
 def export(request):
     """Everything the learner has stored, as JSON or one CSV table at a time."""

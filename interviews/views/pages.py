@@ -5,12 +5,12 @@ from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from interviews.models import Question, Quiz
 
 
-@require_GET
+@require_safe
 def home(request):
     bank = Question.objects.published().aggregate(
         total=Count("id"), topics=Count("topic", distinct=True), open=Count("id", filter=Q(kind="open"))
@@ -22,7 +22,7 @@ def home(request):
     return render(request, "interviews/home.html", context)
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request):
     try:
