@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import FilteredRelation, OuterRef, Q, Subquery, prefetch_related_objects
 
 from interviews.grading import grade_choices, grade_short
@@ -99,15 +99,21 @@ def create_quiz(
 
 
 def locked_item(user, quiz_id: int, question_id: int) -> QuizQuestion:
-    """One question of the learner's quiz for answering, in one query: the quiz (locked on
-    PostgreSQL; SQLite serialises writers itself), the question, the stored answer and the
-    learner's review card. Raises QuizQuestion.DoesNotExist."""
+    """One question of the learner's quiz for answering, with the quiz, the question, the stored
+    answer and the learner's review card. Raises QuizQuestion.DoesNotExist.
+
+    Concurrent answers to one quiz run one after the other. SQLite's `BEGIN IMMEDIATE` already
+    serialises writers before this read. PostgreSQL locks the quiz row first, in its own
+    statement: under READ COMMITTED a row locked and read in the same statement would come back
+    with the answer as it was before the wait, and a second tab would insert a duplicate.
+    """
+    if connection.features.has_select_for_update:
+        list(Quiz.objects.select_for_update().filter(pk=quiz_id, user=user).values_list("pk"))
     item = (
         QuizQuestion.objects.annotate(
             learner_card=FilteredRelation("question__review_cards", condition=Q(question__review_cards__user=user))
         )
         .select_related("quiz", "question__topic", "answer", "learner_card")
-        .select_for_update(of=("quiz",))
         .get(quiz_id=quiz_id, quiz__user=user, question_id=question_id)
     )
     load_grading_key([item.question])

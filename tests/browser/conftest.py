@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import Client
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
 def pytest_collection_modifyitems(items):
@@ -63,7 +63,7 @@ def signed_in_page(page, live_server, learner):
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under test-results/screenshots/ for a person to look at."""
+    """Save a full-page screenshot under screenshots/ (not test-results/, which Playwright empties) to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
