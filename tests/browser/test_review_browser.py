@@ -41,6 +41,8 @@ def test_answered_questions_come_back_and_the_review_clears_them(signed_in_page,
         page.goto(live_server.url + "/")
         nav = page.get_by_role("navigation", name="Main")
         expect(nav.get_by_role("link", name=re.compile(r"Review\s+3"))).to_be_visible()
+        expect(page.get_by_role("heading", name="Due today")).to_be_visible()
+        screenshot(page, "home-due")
         nav.get_by_role("link", name=re.compile("Review")).click()
         expect(page.get_by_text("3 questions due for review", exact=False)).to_be_visible()
         screenshot(page, "review")
