@@ -545,3 +545,15 @@ def test_feedback_for_the_answer_that_ends_the_quiz_without_javascript(learner_c
         response = answer(learner_client, quiz, item.question, right_answer(item.question))
     page = learner_client.get(response["Location"]).content.decode()
     assert "✓ Correct" in page and "See your results" in page
+
+
+@pytest.mark.parametrize(
+    ("preset", "message"),
+    [("bookmarks", "You have no bookmarked questions yet"), ("missed", "Nothing to practise")],
+)
+def test_empty_preset_is_explained_without_builder_errors(learner_client, bank, preset, message):
+    response = learner_client.post(NEW, {"preset": preset})
+    page = response.content.decode()
+    assert response.status_code == 422 and message in page
+    assert "This field is required" not in page
+    assert not Quiz.objects.exists()

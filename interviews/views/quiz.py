@@ -34,33 +34,43 @@ MAX_TIME_TAKEN_MS = 60 * 60 * 1000
 SHOWN_SALT = "quiz-question-shown"
 
 
+EMPTY_PRESETS = {
+    "bookmarks": "You have no bookmarked questions yet. Bookmark questions in the bank to practise them here.",
+    "missed": "Nothing to practise: every question you have answered, you got right the last time.",
+    "selected": "None of those questions can be practised any more.",
+}
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def quiz_new(request):
     topics = list(Topic.objects.all())
-    form = QuizBuilderForm(request.POST or None, topics=topics)
-    status = 200
+    preset = request.POST.get("preset")
+    # A preset button posts no builder fields, so the builder is shown unbound, without their errors.
+    form = QuizBuilderForm(request.POST if request.method == "POST" and not preset else None, topics=topics)
+    status, problem = 200, ""
     if request.method == "POST":
         try:
-            quiz = _build(request, form)
+            quiz = _build(request, form, preset)
         except EmptyPool as error:
-            form.add_error(None, str(error))
-            quiz = None
+            quiz, problem = None, EMPTY_PRESETS.get(preset, str(error))
         if quiz:
             return redirect(quiz)
+        if preset and not problem:
+            problem = "That preset does not exist."
         status = 422
     context = {
         "form": form,
+        "problem": problem,
         "presets": QuizBuilderForm.PRESETS,
         "unfinished": request.user.quizzes.filter(status=Quiz.Status.IN_PROGRESS).first(),
     }
     return render_page(request, "interviews/quiz_new.html", context, status=status)
 
 
-def _build(request, form) -> Quiz | None:
+def _build(request, form, preset) -> Quiz | None:
     now = timezone.now()
     published = Question.objects.published()
-    preset = request.POST.get("preset")
     if preset == "selected":
         # "Practise these" on the dashboard: the questions it listed.
         ids = [number for number in map(_int, request.POST.getlist("question")[: Quiz.MAX_SIZE]) if number]
@@ -74,7 +84,6 @@ def _build(request, form) -> Quiz | None:
         )
     if preset:
         if preset not in QuizBuilderForm.PRESETS:
-            form.add_error(None, "That preset does not exist.")
             return None
         pools = {
             "quick10": (pool_for_mode(published, "practice"), 10),
@@ -92,7 +101,6 @@ def _build(request, form) -> Quiz | None:
             now=now,
         )
     else:
-        form.full_clean()
         if not form.is_valid():
             return None
         data = form.cleaned_data
