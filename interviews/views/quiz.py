@@ -31,6 +31,8 @@ from interviews.review import prefs_for
 from interviews.views import render_page
 
 MAX_TIME_TAKEN_MS = 60 * 60 * 1000
+# A quiz question still to answer: no answer yet, or an open question revealed but not yet rated.
+NOT_FINAL = Q(answer__isnull=True) | Q(answer__is_correct__isnull=True)
 SHOWN_SALT = "quiz-question-shown"
 
 
@@ -152,15 +154,12 @@ def quiz_detail(request, pk):
         # The common case, an open practice or interview quiz: its current question in one query.
         item = (
             QuizQuestion.objects.select_related("quiz", "question__topic", "answer")
-            .filter(quiz_id=pk, quiz__user=request.user, quiz__status=Quiz.Status.IN_PROGRESS)
+            .filter(NOT_FINAL, quiz_id=pk, quiz__user=request.user, quiz__status=Quiz.Status.IN_PROGRESS)
             .exclude(quiz__mode=Quiz.Mode.EXAM)
-            .filter(Q(answer__isnull=True) | Q(answer__is_correct__isnull=True))
             .first()
         )
         if item is not None:
-            load_grading_key([item.question])
-            state = "rating" if getattr(item, "answer", None) is not None else "question"
-            return _card(request, item.quiz, item, now, state=state)
+            return _current_card(request, item.quiz, item, now)
     quiz = get_object_or_404(request.user.quizzes, pk=pk)
     if quiz.is_open and quiz.is_past_deadline(now):
         submit_exam(quiz=quiz, now=now, prefs=prefs_for(request))
@@ -177,13 +176,14 @@ def quiz_detail(request, pk):
         return redirect("interviews:quiz-results", pk=quiz.pk)
     if quiz.is_exam:
         return _exam_page(request, quiz, now)
-    item = (
-        quiz.items.select_related("question__topic", "answer")
-        .filter(Q(answer__isnull=True) | Q(answer__is_correct__isnull=True))
-        .first()
-    )
+    item = quiz.items.select_related("question__topic", "answer").filter(NOT_FINAL).first()
     if item is None:  # every question has a final answer
         return redirect("interviews:quiz-results", pk=quiz.pk)
+    return _current_card(request, quiz, item, now)
+
+
+def _current_card(request, quiz, item, now):
+    """The question to answer next, or its rating step if it is an open question already revealed."""
     load_grading_key([item.question])
     state = "rating" if getattr(item, "answer", None) is not None else "question"
     return _card(request, quiz, item, now, state=state)
