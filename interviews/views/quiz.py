@@ -308,9 +308,9 @@ def _after_answer(request, outcome: Outcome, now):
     quiz, item = outcome.quiz, outcome.item
     if outcome.refused:
         if not quiz.is_open:
-            messages.warning(request, outcome.refused)
             if request.htmx:
                 return _refused(request, quiz, outcome.refused)
+            messages.warning(request, outcome.refused)
             return redirect("interviews:quiz-results", pk=quiz.pk)
         return _refused(request, quiz, outcome.refused, status=422)
     if quiz.is_exam:
