@@ -359,3 +359,12 @@ def test_signup_takes_the_browser_time_zone(client):
         },
     )
     assert Profile.objects.get(user__username="kai").time_zone == "Asia/Tokyo"
+
+
+def test_answering_a_bookmarked_question_reviews_its_new_card(learner_client, learner, questions):
+    question = questions[0]
+    learner_client.post(question.get_absolute_url(), {"action": "bookmark", "bookmarked": "1"})
+    quiz = start(learner, [question], size=1)
+    answer(learner_client, quiz, question)
+    card = ReviewCard.objects.get(user=learner, question=question)
+    assert card.reps == 1 and card.first_reviewed_at is not None and card.due > timezone.now()

@@ -45,7 +45,7 @@ class ReviewCard(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_cards")
     state = models.PositiveSmallIntegerField(default=1)  # fsrs.State: 1 learning, 2 review, 3 relearning
-    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    step = models.PositiveSmallIntegerField(null=True, blank=True, default=0)
     stability = models.FloatField(null=True, blank=True)
     difficulty = models.FloatField(null=True, blank=True)
     due = models.DateTimeField(default=timezone.now)
