@@ -56,3 +56,10 @@ def test_refuses_impossible_requests(bank):
         generate(users=2, answers=10, heavy_user="h", heavy_answers=20)
     with pytest.raises(CommandError, match="at least 1"):
         generate(users=0, answers=10)
+
+
+def test_later_answers_have_higher_ids(bank):
+    generate(users=2, answers=300, seed=5)
+    for user_id in Answer.objects.values_list("user", flat=True).distinct():
+        times = list(Answer.objects.filter(user=user_id).order_by("id").values_list("answered_at", flat=True))
+        assert times == sorted(times)

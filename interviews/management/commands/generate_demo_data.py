@@ -135,7 +135,8 @@ class Command(BaseCommand):
                 chance = learner.skill + 0.1 * progress - DIFFICULTY_PENALTY[difficulty]
                 answers.append((question_id, rng.random() < chance, seconds * 1000, moment))
             quizzes.append((learner, "exam" if rng.random() < 0.15 else "practice", started, answers))
-        return quizzes
+        # Inserted in time order, so later answers get higher ids, as real ones do ("latest attempt").
+        return sorted(quizzes, key=lambda quiz: quiz[2])
 
     @transaction.atomic
     def _insert(self, batch) -> int:
