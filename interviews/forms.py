@@ -205,23 +205,14 @@ class AnswerForm(forms.Form):
     def __init__(self, *args, question, **kwargs):
         super().__init__(*args, **kwargs)
         self.question = question
-        if question.kind in {"single", "true_false"}:
-            self.fields["choice"] = forms.TypedChoiceField(
+        if question.kind in {"single", "true_false", "multiple"}:
+            multiple = question.kind == "multiple"
+            field_class = forms.TypedMultipleChoiceField if multiple else forms.TypedChoiceField
+            self.fields["choice"] = field_class(
                 coerce=int,
                 choices=[(c.pk, mark_safe(c.text_html)) for c in question.choices.all()],  # sanitised when saved
-                widget=forms.RadioSelect,
                 error_messages={
-                    "required": "Choose an answer.",
-                    "invalid_choice": "That choice is not one of this question's.",
-                },
-            )
-        elif question.kind == "multiple":
-            self.fields["choice"] = forms.TypedMultipleChoiceField(
-                coerce=int,
-                choices=[(c.pk, mark_safe(c.text_html)) for c in question.choices.all()],  # sanitised when saved
-                widget=forms.CheckboxSelectMultiple,
-                error_messages={
-                    "required": "Choose at least one answer.",
+                    "required": "Choose at least one answer." if multiple else "Choose an answer.",
                     "invalid_choice": "That choice is not one of this question's.",
                 },
             )
