@@ -15,7 +15,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from interviews.bank import Bank, export_questions, load_bank, parse_document, validate_bank
 from interviews.models import AcceptedAnswer, Choice, Question, Report, Topic
-from interviews.rules import ChoiceSpec, choice_rule_errors, open_rule_errors, short_answer_rule_errors
+from interviews.rules import (
+    ChoiceSpec,
+    choice_rule_errors,
+    open_rule_errors,
+    output_rule_errors,
+    short_answer_rule_errors,
+)
 from interviews.statistics import with_answer_statistics
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -90,6 +96,7 @@ class QuestionAdminForm(forms.ModelForm):
             "answer",
             "key_points",
             "answer_regex",
+            "strict_names",
         ]
 
     def clean(self):
@@ -97,7 +104,9 @@ class QuestionAdminForm(forms.ModelForm):
         kind = cleaned.get("kind")
         if kind:
             key_points = [line for line in cleaned.get("key_points", "").splitlines() if line.strip()]
-            if errors := open_rule_errors(kind, cleaned.get("answer", ""), key_points):
+            errors = open_rule_errors(kind, cleaned.get("answer", ""), key_points)
+            errors += output_rule_errors(kind, cleaned.get("body", ""))
+            if errors:
                 raise ValidationError(errors)
         return cleaned
 
@@ -155,7 +164,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["prompt", "slug", "topic", "kind", "difficulty", "status", "seed_number"]}),
-        ("Content", {"fields": ["body", "answer", "key_points", "answer_regex"]}),
+        ("Content", {"fields": ["body", "answer", "key_points", "answer_regex", "strict_names"]}),
         ("Preview (as last saved)", {"fields": ["preview"]}),
         ("Record", {"fields": ["version", "updated_by", "updated_at"]}),
     ]

@@ -29,6 +29,7 @@ QUESTION_KEYS = {
     "choices",
     "accepted_answers",
     "answer_regex",
+    "strict_names",
 }
 CHOICE_KEYS = {"text", "correct", "explanation"}
 
@@ -159,8 +160,11 @@ def _parse_question(raw) -> tuple[dict, list[str]]:
         "key_points": _string_list(raw, "key_points", problems),
         "accepted_answers": _string_list(raw, "accepted_answers", problems),
         "answer_regex": _text(raw, "answer_regex", problems, max_length=300),
+        "strict_names": raw.get("strict_names", False),
         "choices": [],
     }
+    if not isinstance(question["strict_names"], bool):
+        problems.append("'strict_names' must be true or false")
     if question["slug"] and slugify(question["slug"]) != question["slug"]:
         problems.append("'slug' must use lowercase letters, digits and hyphens only")
     for key, enum in (("kind", Question.Kind), ("difficulty", Question.Difficulty), ("status", Question.Status)):
@@ -195,6 +199,7 @@ def _parse_question(raw) -> tuple[dict, list[str]]:
             answer_regex=question["answer_regex"],
             answer=question["answer"],
             key_points=question["key_points"],
+            body=question["body"],
         )
     return question, problems
 
@@ -225,6 +230,7 @@ def question_to_dict(question: Question) -> dict:
         ],
         "accepted_answers": [a.text for a in question.accepted_answers.all()],
         "answer_regex": question.answer_regex,
+        "strict_names": question.strict_names,
     }
     return data
 
@@ -278,6 +284,7 @@ def _write_question(question: Question | None, data: dict, topic: Topic, *, by=N
     question.answer = data["answer"]
     question.key_points = "\n".join(data["key_points"])
     question.answer_regex = data["answer_regex"]
+    question.strict_names = data["strict_names"]
     if by is not None:
         question.updated_by = by
     question.save()
@@ -316,7 +323,7 @@ def dump_bank(topics: list[dict], questions: list[dict]) -> str:
     """YAML in the bundled file's layout; empty optional fields are left out."""
 
     def compact(data: dict) -> dict:
-        return {k: v for k, v in data.items() if v not in ("", None, [])}
+        return {k: v for k, v in data.items() if v not in ("", None, [], False) or k == "correct"}
 
     document = {}
     if topics:

@@ -45,15 +45,22 @@ def choice_rule_errors(kind: str, choices: Sequence[ChoiceSpec]) -> list[str]:
     return errors
 
 
+TYPED_KINDS = {"short", "output"}
+CODE_FENCE = re.compile(r"^```python[^\n]*\n(.*?)^```[ \t]*$", re.S | re.M)
+
+
 def short_answer_rule_errors(kind: str, accepted_answers: Sequence[str], answer_regex: str) -> list[str]:
-    if kind != "short":
+    if kind not in TYPED_KINDS:
         if accepted_answers or answer_regex:
-            return ["Only short-answer questions have accepted answers or an answer regex."]
+            return ["Only short-answer and output questions have accepted answers or an answer regex."]
         return []
     errors = []
     if not [text for text in accepted_answers if text.strip()]:
-        errors.append("A short-answer question needs at least 1 accepted answer.")
-    if answer_regex:
+        noun = "A short-answer" if kind == "short" else "An output"
+        errors.append(f"{noun} question needs at least 1 accepted answer (for output: what the code prints).")
+    if answer_regex and kind == "output":
+        errors.append("An output question is graded against its accepted answers only; remove the regex.")
+    elif answer_regex:
         try:
             re.compile(answer_regex)
         except re.error as error:
@@ -72,6 +79,20 @@ def open_rule_errors(kind: str, answer: str, key_points: Sequence[str]) -> list[
     return errors
 
 
+def output_snippet(body: str) -> str | None:
+    """The one Python block of an output question's body, or None when there is not exactly one."""
+    blocks = CODE_FENCE.findall(body)
+    return blocks[0] if len(blocks) == 1 else None
+
+
+def output_rule_errors(kind: str, body: str) -> list[str]:
+    if kind != "output":
+        return []
+    if output_snippet(body) is None:
+        return ["An output question's body needs exactly one ```python block: the code whose output is asked."]
+    return []
+
+
 def kind_rule_errors(
     kind: str,
     *,
@@ -80,10 +101,12 @@ def kind_rule_errors(
     answer_regex: str = "",
     answer: str = "",
     key_points: Sequence[str] = (),
+    body: str = "",
 ) -> list[str]:
     """Every way the content breaks the rules of its kind (empty when it is fine)."""
     return (
         choice_rule_errors(kind, choices)
         + short_answer_rule_errors(kind, accepted_answers, answer_regex)
         + open_rule_errors(kind, answer, key_points)
+        + output_rule_errors(kind, body)
     )

@@ -60,6 +60,7 @@ class Question(models.Model):
         MULTIPLE = "multiple", "Multiple answers"
         TRUE_FALSE = "true_false", "True or false"
         SHORT = "short", "Short answer"
+        OUTPUT = "output", "Predict the output"
         OPEN = "open", "Open (interview)"
 
     class Difficulty(models.TextChoices):
@@ -86,6 +87,10 @@ class Question(models.Model):
     answer_regex = models.CharField(
         max_length=300, blank=True, help_text="Short answers: an optional Python regex that must match in full."
     )
+    strict_names = models.BooleanField(
+        default=False,
+        help_text="Short answers: accept only the names as written (no optional receiver, torch./nn./F. prefix or ()).",
+    )
     seed_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The seed question it came from.")
     version = models.PositiveIntegerField(default=1, editable=False)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -108,7 +113,8 @@ class Question(models.Model):
         indexes = [models.Index(fields=["status", "topic", "difficulty", "kind"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["single", "multiple", "true_false", "short", "open"]), name="question_kind_known"
+                condition=Q(kind__in=["single", "multiple", "true_false", "short", "output", "open"]),
+                name="question_kind_known",
             ),
             models.CheckConstraint(
                 condition=Q(difficulty__in=["easy", "medium", "hard"]), name="question_difficulty_known"
@@ -150,6 +156,7 @@ class Question(models.Model):
             answer_regex=self.answer_regex,
             answer=self.answer,
             key_points=self.key_point_list,
+            body=self.body,
         )
 
     def fingerprint(self) -> str:
@@ -163,6 +170,7 @@ class Question(models.Model):
             "choices": [[c.text, c.is_correct, c.explanation] for c in self.choices.all()],
             "accepted": sorted(a.text for a in self.accepted_answers.all()),
             "regex": self.answer_regex,
+            "strict_names": self.strict_names,
         }
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 

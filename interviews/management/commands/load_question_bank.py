@@ -17,18 +17,31 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH))
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Only validate PATH (topics known from the bundled topics.yaml); write nothing, need no database.",
+        )
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args, path, check=False, **options):
         started = time.perf_counter()
         path = Path(path)
         if not path.exists():
             raise CommandError(f"{path} does not exist.")
         bank, errors = read_bank(path)
-        errors += validate_bank(bank, set(Topic.objects.values_list("slug", flat=True)))
+        if check:
+            bundled, _ = read_bank(DEFAULT_PATH / "topics.yaml")
+            known_topics = {topic["slug"] for topic in bundled.topics}
+        else:
+            known_topics = set(Topic.objects.values_list("slug", flat=True))
+        errors += validate_bank(bank, known_topics)
         if errors:
             for error in errors:
                 self.stderr.write(f"  {error}")
             raise CommandError(f"{len(errors)} problem(s) found; nothing was written.")
+        if check:
+            self.stdout.write(self.style.SUCCESS(f"{len(bank.questions)} questions are valid; nothing was written."))
+            return
 
         def progress(done, total):
             if options["verbosity"] >= 1 and (done % 25 == 0 or done == total):
