@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from interviews.models import Note, Profile, Question, Report
+from interviews.shuffle import choice_order
 
 User = get_user_model()
 
@@ -202,15 +203,16 @@ class AnswerForm(forms.Form):
 
     MAX_TEXT = 5000
 
-    def __init__(self, *args, question, **kwargs):
+    def __init__(self, *args, question, seed: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.question = question
         if question.kind in {"single", "true_false", "multiple"}:
             multiple = question.kind == "multiple"
             field_class = forms.TypedMultipleChoiceField if multiple else forms.TypedChoiceField
+            ordered = choice_order(question.choices.all(), kind=question.kind, seed=seed)
             self.fields["choice"] = field_class(
                 coerce=int,
-                choices=[(c.pk, mark_safe(c.text_html)) for c in question.choices.all()],  # sanitised when saved
+                choices=[(c.pk, mark_safe(c.text_html)) for c in ordered],  # sanitised when saved
                 error_messages={
                     "required": "Choose at least one answer." if multiple else "Choose an answer.",
                     "invalid_choice": "That choice is not one of this question's.",
@@ -219,6 +221,14 @@ class AnswerForm(forms.Form):
         elif question.kind == "short":
             self.fields["text"] = forms.CharField(
                 label="Your answer", max_length=200, error_messages={"required": "Type an answer."}
+            )
+        elif question.kind == "output":
+            self.fields["text"] = forms.CharField(
+                label="What it prints (or the error it raises)",
+                max_length=1000,
+                strip=True,
+                widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false", "autocapitalize": "off"}),
+                error_messages={"required": "Type what the code prints, or the name of the error it raises."},
             )
         else:
             self.fields["text"] = forms.CharField(

@@ -2,19 +2,21 @@
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import FilteredRelation, OuterRef, Q, Subquery, prefetch_related_objects
 
-from interviews.grading import grade_choices, grade_short
-from interviews.models import Answer, Question, Quiz, QuizQuestion
+from interviews import scheduling
+from interviews.grading import grade_choices, grade_output, grade_short
+from interviews.models import Answer, Question, Quiz, QuizQuestion, ReviewCard
 from interviews.review import Prefs, reschedule
 from interviews.scheduling import rating_for_answer
 
-AUTO_GRADED_KINDS = ["single", "multiple", "true_false", "short"]
+AUTO_GRADED_KINDS = ["single", "multiple", "true_false", "short", "output"]
 CHOICE_KINDS = {"single", "multiple", "true_false"}
+TYPED_KINDS = {"short", "output"}
 GOOD_RATINGS = {Answer.Rating.GOOD, Answer.Rating.EASY}
 
 
@@ -121,14 +123,27 @@ def locked_item(user, quiz_id: int, question_id: int) -> QuizQuestion:
 
 
 def load_grading_key(questions):
-    """Prefetch choices for choice questions and accepted answers for short ones."""
+    """Prefetch choices for choice questions and accepted answers for typed ones."""
     questions = list(questions)
     with_choices = [q for q in questions if q.kind in CHOICE_KINDS]
-    short = [q for q in questions if q.kind == Question.Kind.SHORT]
+    typed = [q for q in questions if q.kind in TYPED_KINDS]
     if with_choices:
         prefetch_related_objects(with_choices, "choices")
-    if short:
-        prefetch_related_objects(short, "accepted_answers")
+    if typed:
+        prefetch_related_objects(typed, "accepted_answers")
+
+
+def grade(question: Question, submission: Submission) -> bool | None:
+    """The verdict on one submission (None for an open question, graded by the learner's rating)."""
+    if question.kind == Question.Kind.OPEN:
+        return None
+    if question.kind in TYPED_KINDS:
+        accepted = [a.text for a in question.accepted_answers.all()]
+        if question.kind == Question.Kind.OUTPUT:
+            return grade_output(submission.text, accepted)
+        return grade_short(submission.text, accepted, question.answer_regex, strict_names=question.strict_names)
+    correct_ids = [c.pk for c in question.choices.all() if c.is_correct]
+    return grade_choices(question.kind, correct_ids, submission.choice_ids)
 
 
 def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now, prefs: Prefs) -> Outcome:
@@ -147,15 +162,7 @@ def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now
     if existing is not None and not quiz.is_exam:
         return Outcome(existing, item, quiz, replayed=True)
 
-    if question.kind == Question.Kind.OPEN:
-        is_correct = None  # graded by the learner's own rating
-    elif question.kind == Question.Kind.SHORT:
-        accepted = [a.text for a in question.accepted_answers.all()]
-        is_correct = grade_short(submission.text, accepted, question.answer_regex)
-    else:
-        correct_ids = [c.pk for c in question.choices.all() if c.is_correct]
-        is_correct = grade_choices(question.kind, correct_ids, submission.choice_ids)
-
+    is_correct = grade(question, submission)
     fields = {
         "question_version": question.version,
         "selected_choice_ids": sorted(submission.choice_ids),
@@ -192,16 +199,102 @@ def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now
 
 def _review(quiz, item, rating, now, prefs, duration_ms) -> dict:
     """Reschedule the learner's card; return the answer's review-log fields."""
+    card = getattr(item, "learner_card", None)
     new = reschedule(
         user_id=quiz.user_id,
         question_id=item.question_id,
-        card=getattr(item, "learner_card", None),
+        card=card,
         rating=rating,
         now=now,
         prefs=prefs,
         duration_ms=duration_ms,
     )
-    return {"review_rating": int(rating), "review_due": new.due}
+    return {"review_rating": int(rating), "review_due": new.due, "card_before": _snapshot(card)}
+
+
+def _snapshot(card: ReviewCard | None) -> dict | None:
+    if card is None or card.pk is None:
+        return None
+    return {
+        "state": card.state,
+        "step": card.step,
+        "stability": card.stability,
+        "difficulty": card.difficulty,
+        "due": card.due.isoformat(),
+        "last_review": card.last_review.isoformat() if card.last_review else None,
+    }
+
+
+def _restored(snapshot: dict | None, reviewed_at) -> scheduling.CardState:
+    if snapshot is None:
+        return scheduling.new_card_state(reviewed_at)
+    last_review = snapshot["last_review"]
+    return scheduling.CardState(
+        snapshot["state"],
+        snapshot["step"],
+        snapshot["stability"],
+        snapshot["difficulty"],
+        datetime.fromisoformat(snapshot["due"]),
+        datetime.fromisoformat(last_review) if last_review else None,
+    )
+
+
+OVERRIDE_REFUSALS = {
+    "kind": "Only typed answers can be claimed right; choices are graded exactly.",
+    "unanswered": "Answer the question before you claim your answer was right.",
+    "correct": "This answer is already marked correct.",
+    "exam": "Submit the exam first; then you can claim a typed answer was right.",
+}
+
+
+def override_answer(*, quiz: Quiz, item: QuizQuestion, now, prefs: Prefs) -> Outcome:
+    """ "I was right": regrade a typed answer marked wrong as correct, and replay its review.
+
+    The card is rescheduled as if the answer had been graded right when it was reviewed, from the
+    state stored before that review, provided no later review has moved the card since.
+    Call inside transaction.atomic() with `item` from locked_item().
+    """
+    answer = getattr(item, "answer", None)
+    refusal = ""
+    if item.question.kind not in TYPED_KINDS:
+        refusal = OVERRIDE_REFUSALS["kind"]
+    elif answer is None or answer.is_correct is None:
+        refusal = OVERRIDE_REFUSALS["unanswered"]
+    elif answer.is_correct:
+        return Outcome(answer, item, quiz, replayed=True)
+    elif quiz.is_exam and quiz.is_open:
+        refusal = OVERRIDE_REFUSALS["exam"]
+    if refusal:
+        return Outcome(answer, item, quiz, refused=refusal)
+    answer.is_correct = True
+    answer.overridden = True
+    answer.updated_at = now
+    fields = ["is_correct", "overridden", "updated_at"]
+    card = getattr(item, "learner_card", None)
+    if answer.review_rating is not None and card is not None and card.due == answer.review_due:
+        reviewed_at = card.last_review or answer.answered_at
+        rating = rating_for_answer(kind=item.question.kind, is_correct=True, time_taken_ms=answer.time_taken_ms)
+        new, _log = scheduling.review(
+            card.pk,
+            _restored(answer.card_before, reviewed_at),
+            rating,
+            now=reviewed_at,
+            desired_retention=prefs.desired_retention,
+            duration_ms=answer.time_taken_ms,
+        )
+        ReviewCard.objects.filter(pk=card.pk).update(
+            state=new.state, step=new.step, stability=new.stability, difficulty=new.difficulty, due=new.due
+        )
+        answer.review_rating, answer.review_due = int(rating), new.due
+        fields += ["review_rating", "review_due"]
+    answer.save(update_fields=fields)
+    quiz.correct_count += 1
+    quiz_fields = ["correct_count"]
+    if not quiz.is_open:
+        quiz.score_percent = round(100 * quiz.correct_count / quiz.size) if quiz.size else 0
+        quiz_fields.append("score_percent")
+    quiz.save(update_fields=quiz_fields)
+    return Outcome(answer, item, quiz)
 
 
 def rate_answer(
@@ -223,7 +316,15 @@ def rate_answer(
     for name, value in _review(quiz, item, review_rating, now, prefs, answer.time_taken_ms).items():
         setattr(answer, name, value)
     answer.save(
-        update_fields=["self_rating", "covered_points", "is_correct", "updated_at", "review_rating", "review_due"]
+        update_fields=[
+            "self_rating",
+            "covered_points",
+            "is_correct",
+            "updated_at",
+            "review_rating",
+            "review_due",
+            "card_before",
+        ]
     )
     _count(quiz, 1, 1 if answer.is_correct else 0, now)
     return Outcome(answer, item, quiz)
@@ -262,7 +363,7 @@ def submit_exam(*, quiz: Quiz, now, prefs: Prefs):
         )
         for name, value in _review(quiz, answer.item, rating, now, prefs, answer.time_taken_ms).items():
             setattr(answer, name, value)
-        answer.save(update_fields=["review_rating", "review_due"])
+        answer.save(update_fields=["review_rating", "review_due", "card_before"])
 
 
 def set_flag(*, item: QuizQuestion, flagged: bool):

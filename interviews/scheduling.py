@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from fsrs import Card, Rating, ReviewLog, Scheduler, State
 
 # Answered correctly faster than this (seconds), an auto-graded question counts as Easy.
-EASY_WITHIN_SECONDS = {"true_false": 8, "single": 15, "multiple": 25, "short": 20}
+EASY_WITHIN_SECONDS = {"true_false": 8, "single": 15, "multiple": 25, "short": 20, "output": 30}
 SELF_RATINGS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interviews.views import accounts, bank, dashboard, pages, quiz, review
+from interviews.views import accounts, bank, builder, dashboard, pages, quiz, review
 
 app_name = "interviews"
 
@@ -16,7 +16,7 @@ urlpatterns = [
     path("review/", review.review, name="review"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export/", dashboard.export, name="dashboard-export"),
-    path("quiz/new/", quiz.quiz_new, name="quiz-new"),
+    path("quiz/new/", builder.quiz_new, name="quiz-new"),
     path("quiz/<int:pk>/", quiz.quiz_detail, name="quiz-detail"),
     path("quiz/<int:pk>/results/", quiz.quiz_results, name="quiz-results"),
 ]

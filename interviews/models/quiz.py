@@ -135,11 +135,16 @@ class Answer(models.Model):
     # None for an open question until the learner rates themselves.
     is_correct = models.BooleanField(null=True)
     self_rating = models.CharField(max_length=5, choices=Rating, blank=True)
+    # The learner claimed a typed answer marked wrong was right ("I was right"): it now counts as correct.
+    overridden = models.BooleanField(default=False)
     covered_points = models.JSONField(default=list, blank=True)
     time_taken_ms = models.PositiveIntegerField(default=0)
     # The review log: the FSRS rating this answer gave the learner's card, and its next due time.
     review_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     review_due = models.DateTimeField(null=True, blank=True)
+    # The card as it was before this answer rescheduled it (null: a new card), so an override can
+    # replay the review with the corrected rating.
+    card_before = models.JSONField(null=True, blank=True)
     answered_at = models.DateTimeField(default=timezone.now)
     # The calendar day of the answer in the learner's time zone at the time: streaks and the
     # activity heatmap group by it without converting time zones per row.

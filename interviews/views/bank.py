@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from interviews.forms import NoteForm, QuestionFilterForm, ReportForm
 from interviews.models import Bookmark, Note, Question, Topic
 from interviews.review import ensure_card
+from interviews.shuffle import choice_order, page_seed
 from interviews.views import render_page
 
 PAGE_SIZE = 20
@@ -58,8 +59,10 @@ def _detail_context(request, question, *, note=None, note_form=None, report_form
         .exclude(pk=question.pk)
         .only("slug", "prompt", "prompt_html", "kind", "difficulty")[:RELATED_COUNT]
     )
+    seed = page_seed(request.user.pk, question.pk)
     return {
         "question": question,
+        "choices": choice_order(question.choices.all(), kind=question.kind, seed=seed),
         "note": note,
         "note_form": note_form or NoteForm(instance=note),
         "report_form": report_form or ReportForm(user=request.user),

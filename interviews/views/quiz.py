@@ -8,125 +8,34 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from interviews.forms import AnswerForm, QuizBuilderForm, RatingForm
-from interviews.models import Answer, Question, Quiz, QuizQuestion, Topic
+from interviews.forms import AnswerForm, RatingForm
+from interviews.models import Answer, Question, Quiz, QuizQuestion
 from interviews.quizzes import (
+    CHOICE_KINDS,
     EmptyPool,
     Outcome,
     Submission,
     create_quiz,
     load_grading_key,
     locked_item,
-    missed_questions,
-    pool_for_mode,
+    override_answer,
     rate_answer,
     record_answer,
     set_flag,
     submit_exam,
 )
 from interviews.review import prefs_for
+from interviews.shuffle import choice_order, item_seed
 from interviews.views import render_page
 
 MAX_TIME_TAKEN_MS = 60 * 60 * 1000
 # A quiz question still to answer: no answer yet, or an open question revealed but not yet rated.
 NOT_FINAL = Q(answer__isnull=True) | Q(answer__is_correct__isnull=True)
 SHOWN_SALT = "quiz-question-shown"
-
-
-EMPTY_PRESETS = {
-    "bookmarks": "You have no bookmarked questions yet. Bookmark questions in the bank to practise them here.",
-    "missed": "Nothing to practise: every question you have answered, you got right the last time.",
-    "selected": "None of those questions can be practised any more.",
-}
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def quiz_new(request):
-    topics = list(Topic.objects.all())
-    preset = request.POST.get("preset")
-    # A preset button posts no builder fields, so the builder is shown unbound, without their errors.
-    form = QuizBuilderForm(request.POST if request.method == "POST" and not preset else None, topics=topics)
-    status, problem = 200, ""
-    if request.method == "POST":
-        try:
-            quiz = _build(request, form, preset)
-        except EmptyPool as error:
-            quiz, problem = None, EMPTY_PRESETS.get(preset, str(error))
-        if quiz:
-            return redirect(quiz)
-        if preset and not problem:
-            problem = "That preset does not exist."
-        status = 422
-    context = {
-        "form": form,
-        "problem": problem,
-        "presets": QuizBuilderForm.PRESETS,
-        "unfinished": request.user.quizzes.filter(status=Quiz.Status.IN_PROGRESS).first(),
-    }
-    return render_page(request, "interviews/quiz_new.html", context, status=status)
-
-
-def _build(request, form, preset) -> Quiz | None:
-    now = timezone.now()
-    published = Question.objects.published()
-    if preset == "selected":
-        # "Practise these" on the dashboard: the questions it listed.
-        ids = [number for number in map(_int, request.POST.getlist("question")[: Quiz.MAX_SIZE]) if number]
-        return create_quiz(
-            user=request.user,
-            questions=published.filter(pk__in=ids),
-            mode="practice",
-            size=Quiz.MAX_SIZE,
-            title="Practise my misses",
-            now=now,
-        )
-    if preset:
-        if preset not in QuizBuilderForm.PRESETS:
-            return None
-        pools = {
-            "quick10": (pool_for_mode(published, "practice"), 10),
-            "pytorch-core": (pool_for_mode(published.filter(topic__slug="pytorch-core"), "practice"), 50),
-            "bookmarks": (published.filter(bookmarks__user=request.user), 50),
-            "missed": (missed_questions(request.user), 50),
-        }
-        questions, size = pools[preset]
-        quiz = create_quiz(
-            user=request.user,
-            questions=questions,
-            mode="practice",
-            size=size,
-            title=QuizBuilderForm.PRESETS[preset],
-            now=now,
-        )
-    else:
-        if not form.is_valid():
-            return None
-        data = form.cleaned_data
-        questions = published
-        if data["topics"]:
-            questions = questions.filter(topic__slug__in=data["topics"])
-        if data["difficulties"]:
-            questions = questions.filter(difficulty__in=data["difficulties"])
-        questions = pool_for_mode(questions, data["mode"], data["kinds"] or None)
-        limit = data["time_limit_minutes"]
-        per_question = data["per_question_minutes"]
-        quiz = create_quiz(
-            user=request.user,
-            questions=questions,
-            mode=data["mode"],
-            size=data["size"],
-            title=f"{dict(Quiz.Mode.choices)[data['mode']]} quiz",
-            now=now,
-            time_limit_seconds=limit * 60 if limit else None,
-            per_question_seconds=per_question * 60 if per_question else None,
-        )
-        if quiz.size < data["size"]:
-            messages.info(request, f"Only {quiz.size} questions match your choices, so this quiz has {quiz.size}.")
-    return quiz
 
 
 def _shown_token(question_id: int) -> str:
@@ -203,7 +112,7 @@ def _card(request, quiz, item, now, *, state, items=None, form=None, rating_form
     answer = getattr(item, "answer", None)
     if form is None and state in {"question", "exam"}:
         initial = {"text": answer.text} if answer is not None else {}
-        form = AnswerForm(initial=initial, question=question)
+        form = AnswerForm(initial=initial, question=question, seed=item_seed(item.pk))
     if form is not None and form.is_bound:
         selected = {_int(value) for value in form.data.getlist("choice")}
     else:
@@ -222,14 +131,19 @@ def _card(request, quiz, item, now, *, state, items=None, form=None, rating_form
         "items": items,
         "notice": notice,
         "unanswered": sum(1 for i in items if getattr(i, "answer", None) is None) if items else 0,
-        "choice_states": _choice_states(question, answer) if state == "feedback" else None,
+        "choice_states": _choice_states(item, answer) if state == "feedback" else None,
     }
     return render_page(request, "interviews/quiz_detail.html", context, partial="question-card", status=status)
 
 
-def _choice_states(question, answer):
+def _choice_states(item, answer):
+    """The item's choices in the order the learner saw them, each with whether it was picked."""
+    question = item.question
+    if question.kind not in CHOICE_KINDS:
+        return []
     selected = set(answer.selected_choice_ids) if answer else set()
-    return [(choice, choice.pk in selected) for choice in question.choices.all()] if question.kind != "short" else []
+    ordered = choice_order(question.choices.all(), kind=question.kind, seed=item_seed(item.pk))
+    return [(choice, choice.pk in selected) for choice in ordered]
 
 
 def _int(value) -> int | None:
@@ -247,6 +161,8 @@ def _quiz_action(request, pk):
         return _answer(request, pk)
     if action == "rate":
         return _rate(request, pk)
+    if action == "override":
+        return _override(request, pk)
     if action == "flag":
         return _flag(request, pk)
     if action == "submit":
@@ -285,7 +201,7 @@ def _answer(request, pk):
         if refusal:
             return refusal
         quiz = item.quiz
-        form = AnswerForm(request.POST, question=item.question)
+        form = AnswerForm(request.POST, question=item.question, seed=item_seed(item.pk))
         replay = getattr(item, "answer", None) is not None and not quiz.is_exam
         if not replay and not form.is_valid():
             outcome = None
@@ -347,6 +263,25 @@ def _rate(request, pk):
         )
     if outcome.refused:
         return _refused(request, quiz, outcome.refused, status=422)
+    if request.htmx:
+        return _card(request, quiz, item, now, state="feedback")
+    return redirect(f"{quiz.get_absolute_url()}?answered={item.position}")
+
+
+def _override(request, pk):
+    """ "I was right": the learner claims a typed answer marked wrong was right."""
+    now = timezone.now()
+    with transaction.atomic():
+        item, refusal = _locked_item_or_refusal(request, pk, _question_id(request))
+        if refusal:
+            return refusal
+        outcome = override_answer(quiz=item.quiz, item=item, now=now, prefs=prefs_for(request))
+    quiz = outcome.quiz
+    if outcome.refused:
+        return _refused(request, quiz, outcome.refused, status=422)
+    if request.POST.get("next") == "results" and not quiz.is_open:
+        messages.success(request, "Marked as right. Your score and review schedule now count it as correct.")
+        return redirect(f"{reverse('interviews:quiz-results', args=[quiz.pk])}#item-{item.position}")
     if request.htmx:
         return _card(request, quiz, item, now, state="feedback")
     return redirect(f"{quiz.get_absolute_url()}?answered={item.position}")
@@ -420,8 +355,7 @@ def quiz_results(request, pk):
     )
     time_taken = Answer.objects.filter(quiz=quiz).aggregate(total=Sum("time_taken_ms"))["total"] or 0
     rows = [
-        (item, getattr(item, "answer", None), _choice_states(item.question, getattr(item, "answer", None)))
-        for item in items
+        (item, getattr(item, "answer", None), _choice_states(item, getattr(item, "answer", None))) for item in items
     ]
     context = {
         "quiz": quiz,

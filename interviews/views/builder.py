@@ -1,0 +1,105 @@
+"""The quiz builder: presets and the form that draws a quiz."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from interviews.forms import QuizBuilderForm
+from interviews.models import Question, Quiz, Topic
+from interviews.quizzes import EmptyPool, create_quiz, missed_questions, pool_for_mode
+from interviews.views import render_page
+from interviews.views.quiz import _int
+
+EMPTY_PRESETS = {
+    "bookmarks": "You have no bookmarked questions yet. Bookmark questions in the bank to practise them here.",
+    "missed": "Nothing to practise: every question you have answered, you got right the last time.",
+    "selected": "None of those questions can be practised any more.",
+}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def quiz_new(request):
+    topics = list(Topic.objects.all())
+    preset = request.POST.get("preset")
+    # A preset button posts no builder fields, so the builder is shown unbound, without their errors.
+    form = QuizBuilderForm(request.POST if request.method == "POST" and not preset else None, topics=topics)
+    status, problem = 200, ""
+    if request.method == "POST":
+        try:
+            quiz = _build(request, form, preset)
+        except EmptyPool as error:
+            quiz, problem = None, EMPTY_PRESETS.get(preset, str(error))
+        if quiz:
+            return redirect(quiz)
+        if preset and not problem:
+            problem = "That preset does not exist."
+        status = 422
+    context = {
+        "form": form,
+        "problem": problem,
+        "presets": QuizBuilderForm.PRESETS,
+        "unfinished": request.user.quizzes.filter(status=Quiz.Status.IN_PROGRESS).first(),
+    }
+    return render_page(request, "interviews/quiz_new.html", context, status=status)
+
+
+def _build(request, form, preset) -> Quiz | None:
+    now = timezone.now()
+    published = Question.objects.published()
+    if preset == "selected":
+        # "Practise these" on the dashboard: the questions it listed.
+        ids = [number for number in map(_int, request.POST.getlist("question")[: Quiz.MAX_SIZE]) if number]
+        return create_quiz(
+            user=request.user,
+            questions=published.filter(pk__in=ids),
+            mode="practice",
+            size=Quiz.MAX_SIZE,
+            title="Practise my misses",
+            now=now,
+        )
+    if preset:
+        if preset not in QuizBuilderForm.PRESETS:
+            return None
+        pools = {
+            "quick10": (pool_for_mode(published, "practice"), 10),
+            "pytorch-core": (pool_for_mode(published.filter(topic__slug="pytorch-core"), "practice"), 50),
+            "bookmarks": (published.filter(bookmarks__user=request.user), 50),
+            "missed": (missed_questions(request.user), 50),
+        }
+        questions, size = pools[preset]
+        quiz = create_quiz(
+            user=request.user,
+            questions=questions,
+            mode="practice",
+            size=size,
+            title=QuizBuilderForm.PRESETS[preset],
+            now=now,
+        )
+    else:
+        if not form.is_valid():
+            return None
+        data = form.cleaned_data
+        questions = published
+        if data["topics"]:
+            questions = questions.filter(topic__slug__in=data["topics"])
+        if data["difficulties"]:
+            questions = questions.filter(difficulty__in=data["difficulties"])
+        questions = pool_for_mode(questions, data["mode"], data["kinds"] or None)
+        limit = data["time_limit_minutes"]
+        per_question = data["per_question_minutes"]
+        quiz = create_quiz(
+            user=request.user,
+            questions=questions,
+            mode=data["mode"],
+            size=data["size"],
+            title=f"{dict(Quiz.Mode.choices)[data['mode']]} quiz",
+            now=now,
+            time_limit_seconds=limit * 60 if limit else None,
+            per_question_seconds=per_question * 60 if per_question else None,
+        )
+        if quiz.size < data["size"]:
+            messages.info(request, f"Only {quiz.size} questions match your choices, so this quiz has {quiz.size}.")
+    return quiz
