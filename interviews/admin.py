@@ -9,22 +9,24 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from interviews.bank import Bank, export_questions, load_bank, parse_document, validate_bank
 from interviews.models import AcceptedAnswer, Choice, Question, Report, Topic
 from interviews.rules import (
+    TYPED_KINDS,
     ChoiceSpec,
     choice_rule_errors,
     open_rule_errors,
     output_rule_errors,
     short_answer_rule_errors,
 )
-from interviews.statistics import with_answer_statistics
+from interviews.statistics import overridden_texts, with_answer_statistics
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+ACCEPT_OVERRIDE = "_accept_override"
 
 
 @admin.register(Topic)
@@ -152,6 +154,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
         "version",
         "answered",
         "correct",
+        "overrides",
         "discrimination_index",
         "updated_at",
     ]
@@ -159,13 +162,14 @@ class QuestionAdmin(SimpleHistoryAdmin):
     search_fields = ["prompt", "slug", "body", "answer"]
     list_select_related = ["topic"]
     prepopulated_fields = {"slug": ["prompt"]}
-    readonly_fields = ["version", "updated_by", "updated_at", "preview"]
+    readonly_fields = ["version", "updated_by", "updated_at", "preview", "learner_overrides"]
     actions = ["publish", "unpublish", "archive", "duplicate", "export_yaml"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["prompt", "slug", "topic", "kind", "difficulty", "status", "seed_number"]}),
         ("Content", {"fields": ["body", "answer", "key_points", "answer_regex", "strict_names"]}),
         ("Preview (as last saved)", {"fields": ["preview"]}),
+        ("Answers learners claimed were right", {"fields": ["learner_overrides"]}),
         ("Record", {"fields": ["version", "updated_by", "updated_at"]}),
     ]
     change_list_template = "admin/interviews/question/change_list.html"
@@ -186,13 +190,61 @@ class QuestionAdmin(SimpleHistoryAdmin):
         # Top-quarter exam scorers' share correct minus the bottom quarter's; low or negative is suspect.
         return "—" if question.discrimination is None else f"{question.discrimination:+.2f}"
 
+    @admin.display(description="Overrides", ordering="times_overridden")
+    def overrides(self, question):
+        # Learners who said "I was right": many suggest the accepted answers are too narrow.
+        return question.times_overridden
+
+    @admin.display(description="Typed answers")
+    def learner_overrides(self, question):
+        if not question.pk or question.kind not in TYPED_KINDS:
+            return "Only short-answer and output questions can be overridden by learners."
+        rows = overridden_texts(question)
+        if not rows:
+            return "No learner has claimed a typed answer was right."
+        accepted = {a.text for a in question.accepted_answers.all()}
+        items = format_html_join(
+            "",
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    row["text"],
+                    row["times"],
+                    "already accepted"
+                    if row["text"] in accepted
+                    else format_html(
+                        '<button type="submit" name="{}" value="{}" class="button">Add to accepted answers</button>',
+                        ACCEPT_OVERRIDE,
+                        row["text"][:200],
+                    ),
+                )
+                for row in rows
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>Typed</th><th>Times</th><th></th></tr></thead><tbody>{}</tbody></table>"
+            '<p class="help">Adding saves the whole form, then adds the text as an accepted answer.</p>',
+            items,
+        )
+
+    def response_change(self, request, obj):
+        if ACCEPT_OVERRIDE in request.POST:
+            return redirect(reverse("admin:interviews_question_change", args=[obj.pk]))
+        return super().response_change(request, obj)
+
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.record_content_change(by=request.user)
+        question = form.instance
+        text = request.POST.get(ACCEPT_OVERRIDE, "").strip()[:200]
+        if text and question.kind in TYPED_KINDS:
+            _, added = AcceptedAnswer.objects.get_or_create(question=question, text=text)
+            if added:
+                self.message_user(request, f"Added {text!r} to the accepted answers.", messages.SUCCESS)
+        question.record_content_change(by=request.user)
 
     @admin.display(description="Preview")
     def preview(self, question):

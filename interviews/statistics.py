@@ -3,7 +3,7 @@
 from django.db.models import Count, F, FloatField, Q, Value
 from django.db.models.functions import Cast, NullIf
 
-from interviews.models import Quiz
+from interviews.models import Answer, Quiz
 
 
 def exam_score_quartiles() -> tuple[int, int] | None:
@@ -17,11 +17,13 @@ def exam_score_quartiles() -> tuple[int, int] | None:
 
 
 def with_answer_statistics(questions):
-    """Annotate times answered, share correct and the exam discrimination index."""
+    """Annotate times answered, share correct, learners' "I was right" overrides and the exam
+    discrimination index."""
     final = Q(answers__is_correct__isnull=False)
     questions = questions.annotate(
         times_answered=Count("answers", filter=final),
         times_correct=Count("answers", filter=Q(answers__is_correct=True)),
+        times_overridden=Count("answers", filter=Q(answers__overridden=True)),
     ).annotate(share_correct=Cast(F("times_correct"), FloatField()) / NullIf(F("times_answered"), 0))
     quartiles = exam_score_quartiles()
     if quartiles is None:
@@ -38,4 +40,15 @@ def with_answer_statistics(questions):
     ).annotate(
         discrimination=Cast(F("top_correct"), FloatField()) / NullIf(F("top_answered"), 0)
         - Cast(F("bottom_correct"), FloatField()) / NullIf(F("bottom_answered"), 0)
+    )
+
+
+def overridden_texts(question, limit: int = 50) -> list[dict]:
+    """What learners typed and then claimed was right, most claimed first: candidates for the
+    accepted answers."""
+    return list(
+        Answer.objects.filter(question=question, overridden=True)
+        .values("text")
+        .annotate(learners=Count("user", distinct=True), times=Count("id"))
+        .order_by("-times", "text")[:limit]
     )
