@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -16,11 +16,24 @@ from interviews.markdown import render_inline, render_markdown
 from interviews.rules import ChoiceSpec, kind_rule_errors
 
 
+class TopicQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        """Topics that have published questions, with how many of each kind (one query)."""
+        published = Q(questions__status="published")
+        return self.annotate(
+            published_count=Count("questions", filter=published),
+            open_count=Count("questions", filter=published & Q(questions__kind="open")),
+            output_count=Count("questions", filter=published & Q(questions__kind="output")),
+        ).filter(published_count__gt=0)
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]

@@ -29,7 +29,9 @@ def question_list(request):
     page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    chosen = form.cleaned_data.get("topic") if form.is_valid() else None
+    topic = next((t for t in topics if t.slug == chosen), None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "topic": topic}
     return render_page(request, "interviews/question_list.html", context, partial="question-results")
 
 

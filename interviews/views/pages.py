@@ -7,15 +7,18 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from interviews.models import Question, Quiz
+from interviews.models import Question, Quiz, Topic
 
 
 @require_safe
 def home(request):
     bank = Question.objects.published().aggregate(
-        total=Count("id"), topics=Count("topic", distinct=True), open=Count("id", filter=Q(kind="open"))
+        total=Count("id"),
+        topics=Count("topic", distinct=True),
+        open=Count("id", filter=Q(kind="open")),
+        output=Count("id", filter=Q(kind="output")),
     )
-    context = {"bank": bank}
+    context = {"bank": bank, "topics": Topic.objects.with_published_counts()}
     if request.user.is_authenticated:
         context["unfinished"] = request.user.quizzes.filter(status=Quiz.Status.IN_PROGRESS).first()
         context["recent"] = request.user.quizzes.exclude(status=Quiz.Status.IN_PROGRESS)[:5]
