@@ -124,3 +124,75 @@ def test_bundled_bank_loads_twice_without_changes_and_round_trips_through_export
     output = load(tmp_path, exported, name="export.yaml")
     assert f"0 created, 0 updated, {count} unchanged" in output
     assert Choice.objects.count() > 0
+
+
+OUTPUT_ITEM = """
+topics:
+  - slug: tensor-shapes
+    name: Shapes
+questions:
+  - slug: broadcast-shape
+    topic: tensor-shapes
+    kind: output
+    prompt: What does this print?
+    body: |
+      ```python
+      import torch
+      print((torch.ones(3, 1) + torch.ones(4)).shape)
+      ```
+    answer: Trailing dimensions are aligned and size-1 dimensions stretch.
+    accepted_answers: ["torch.Size([3, 4])"]
+"""
+
+
+def test_output_items_load_with_their_key_and_strict_names_round_trips(tmp_path):
+    assert "1 created" in load(tmp_path, OUTPUT_ITEM)
+    question = Question.objects.get(slug="broadcast-shape")
+    assert question.kind == "output" and question.rule_errors() == []
+    assert list(question.accepted_answers.values_list("text", flat=True)) == ["torch.Size([3, 4])"]
+    strict = VALID.replace("    accepted_answers: [backward", "    strict_names: true\n    accepted_answers: [backward")
+    assert "2 created" in load(tmp_path, strict)
+    assert Question.objects.get(slug="name-the-method").strict_names is True
+    exported = export_questions(Question.objects.filter(slug="name-the-method"))
+    assert "strict_names: true" in exported and "strict_names" not in export_questions(
+        Question.objects.filter(slug="broadcast-shape")
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("      ```python\n", "      ```\n"), "exactly one ```python block"),
+        (("      ```python\n", "      ```python\n      x = 1\n      ```\n      ```python\n"), "exactly one ```python"),
+        (('    accepted_answers: ["torch.Size([3, 4])"]', "    accepted_answers: []"), "at least 1 accepted answer"),
+        (
+            ('    accepted_answers: ["torch.Size([3, 4])"]', '    accepted_answers: ["x"]\n    answer_regex: "x+"'),
+            "remove the regex",
+        ),
+        (
+            ('    accepted_answers: ["torch.Size([3, 4])"]', '    accepted_answers: ["x"]\n    choices: [{text: a}]'),
+            "has no choices",
+        ),
+        (
+            ('    accepted_answers: ["torch.Size([3, 4])"]', '    accepted_answers: ["x"]\n    strict_names: 1'),
+            "true or false",
+        ),
+    ],
+)
+def test_output_rules_are_enforced_and_nothing_is_written(tmp_path, change, message):
+    path = tmp_path / "bank.yaml"
+    path.write_text(OUTPUT_ITEM.replace(*change))
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("load_question_bank", str(path), stdout=StringIO(), stderr=err)
+    assert message in err.getvalue()
+    assert not Question.objects.exists()
+
+
+def test_check_mode_validates_without_a_database_write(tmp_path):
+    path = tmp_path / "bank.yaml"
+    path.write_text("questions:" + OUTPUT_ITEM.split("questions:")[1])  # its topic is a bundled one
+    out = StringIO()
+    call_command("load_question_bank", str(path), "--check", stdout=out)
+    assert "1 questions are valid; nothing was written." in out.getvalue()
+    assert not Question.objects.exists() and not Topic.objects.exists()
