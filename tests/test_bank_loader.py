@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from interviews.bank import export_questions, read_bank
+from interviews.bank import export_questions
 from interviews.models import Choice, Question, Topic
 
 BUNDLED = Path(__file__).resolve().parent.parent / "content" / "bank"
