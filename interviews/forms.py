@@ -220,20 +220,29 @@ class AnswerForm(forms.Form):
             )
         elif question.kind == "short":
             self.fields["text"] = forms.CharField(
-                label="Your answer", max_length=200, error_messages={"required": "Type an answer."}
+                label="Your answer",
+                max_length=200,
+                error_messages={"required": "Type an answer."},
+                widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}),
             )
         elif question.kind == "output":
             self.fields["text"] = forms.CharField(
                 label="What it prints (or the error it raises)",
                 max_length=1000,
                 strip=True,
-                widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false", "autocapitalize": "off"}),
+                help_text="Enter checks it; Shift+Enter starts a new line.",
+                widget=forms.Textarea(
+                    attrs={"rows": 2, "spellcheck": "false", "autocapitalize": "off", "data-enter-submits": ""},
+                ),
                 error_messages={"required": "Type what the code prints, or the name of the error it raises."},
             )
         else:
             self.fields["text"] = forms.CharField(
                 label="Your answer (optional)", required=False, max_length=self.MAX_TEXT, widget=forms.Textarea
             )
+        if "text" in self.fields:
+            # Typing goes straight into the answer box when the question appears.
+            self.fields["text"].widget.attrs["data-autofocus"] = ""
 
     def choice_ids(self) -> list[int]:
         value = self.cleaned_data.get("choice")

@@ -34,6 +34,11 @@
 
   // Quiz shortcuts: 1-9 pick a choice (or rate 1-4 when rating), N next, Space reveals.
   document.addEventListener("keydown", function (event) {
+    // Answer boxes that take several lines: Enter submits, Shift+Enter starts a new line.
+    if (event.key === "Enter" && !event.shiftKey && event.target.hasAttribute("data-enter-submits")) {
+      event.target.form.requestSubmit();
+      return event.preventDefault();
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     var card = document.getElementById("question-card");
     if (!card) return;
@@ -96,6 +101,8 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     startClocks();
+    // A quiz question loaded as a whole page: typing goes straight into the answer.
+    if (document.getElementById("question-card")) focusRequested();
   });
 })();
 
