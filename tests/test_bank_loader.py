@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from interviews.bank import export_questions
+from interviews.bank import export_questions, read_bank
 from interviews.models import Choice, Question, Topic
 
 BUNDLED = Path(__file__).resolve().parent.parent / "content" / "bank"
@@ -196,3 +196,42 @@ def test_check_mode_validates_without_a_database_write(tmp_path):
     call_command("load_question_bank", str(path), "--check", stdout=out)
     assert "1 questions are valid; nothing was written." in out.getvalue()
     assert not Question.objects.exists() and not Topic.objects.exists()
+
+
+def test_balance_choice_order_spreads_keys_and_changes_nothing_the_second_time(tmp_path):
+    questions = "\n".join(
+        f"""  - slug: q{n}
+    topic: autograd
+    kind: single
+    prompt: Question {n}?
+    answer: Because.
+    choices:
+      - {{text: right, correct: true, explanation: Yes.}}
+      - {{text: wrong a, correct: false, explanation: No.}}
+      - {{text: wrong b, correct: false, explanation: No.}}
+      - {{text: wrong c, correct: false, explanation: No.}}"""
+        for n in range(8)
+    )
+    multiple = """
+  - slug: m1
+    topic: autograd
+    kind: multiple
+    prompt: Which?
+    answer: Because.
+    choices:
+      - {text: a, correct: true, explanation: Yes.}
+      - {text: b, correct: true, explanation: Yes.}
+      - {text: c, correct: false, explanation: No.}
+      - {text: d, correct: false, explanation: No.}"""
+    (tmp_path / "bank.yaml").write_text("questions:\n" + questions + multiple)
+    call_command("balance_choice_order", str(tmp_path), stdout=StringIO())
+    bank, errors = read_bank(tmp_path)
+    assert errors == []
+    positions = [next(i for i, c in enumerate(q["choices"]) if c["correct"]) for q in bank.questions[:8]]
+    assert sorted(positions) == [0, 0, 1, 1, 2, 2, 3, 3]
+    flags = [c["correct"] for c in bank.questions[8]["choices"]]
+    assert flags != [True, True, False, False] and sorted(flags) == [False, False, True, True]
+    first = (tmp_path / "bank.yaml").read_text()
+    out = StringIO()
+    call_command("balance_choice_order", str(tmp_path), stdout=out)
+    assert (tmp_path / "bank.yaml").read_text() == first and "rewrote" not in out.getvalue()
