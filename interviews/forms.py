@@ -10,7 +10,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from interviews.models import Note, Profile, Question, Report
+from interviews.models import Answer, Note, Profile, Question, Report
 from interviews.shuffle import choice_order
 
 User = get_user_model()
@@ -56,7 +56,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["time_zone", "desired_retention", "new_per_day"]
+        fields = ["time_zone", "desired_retention", "new_per_day", "ask_confidence"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -243,6 +243,14 @@ class AnswerForm(forms.Form):
         if "text" in self.fields:
             # Typing goes straight into the answer box when the question appears.
             self.fields["text"].widget.attrs["data-autofocus"] = ""
+        # Optional: a learner may turn the question off, or skip it; it then counts nowhere.
+        self.fields["confidence"] = forms.TypedChoiceField(
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[("", "Not said"), *Answer.Confidence.choices],
+            error_messages={"invalid_choice": "Say Sure, Think so or Guessing."},
+        )
 
     def choice_ids(self) -> list[int]:
         value = self.cleaned_data.get("choice")

@@ -31,6 +31,7 @@ class Submission:
     choice_ids: list[int]
     text: str = ""
     time_taken_ms: int = 0
+    confidence: int | None = None
 
 
 @dataclass
@@ -169,10 +170,16 @@ def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now
         "text": submission.text,
         "is_correct": is_correct,
         "time_taken_ms": submission.time_taken_ms,
+        "confidence": submission.confidence,
         "updated_at": now,
     }
     if is_correct is not None and not quiz.is_exam:  # exams are rescheduled when submitted
-        rating = rating_for_answer(kind=question.kind, is_correct=is_correct, time_taken_ms=submission.time_taken_ms)
+        rating = rating_for_answer(
+            kind=question.kind,
+            is_correct=is_correct,
+            time_taken_ms=submission.time_taken_ms,
+            confidence=submission.confidence,
+        )
         fields |= _review(quiz, item, rating, now, prefs, submission.time_taken_ms)
     if existing is None:
         answer = Answer.objects.create(
@@ -273,7 +280,9 @@ def override_answer(*, quiz: Quiz, item: QuizQuestion, now, prefs: Prefs) -> Out
     card = getattr(item, "learner_card", None)
     if answer.review_rating is not None and card is not None and card.due == answer.review_due:
         reviewed_at = card.last_review or answer.answered_at
-        rating = rating_for_answer(kind=item.question.kind, is_correct=True, time_taken_ms=answer.time_taken_ms)
+        rating = rating_for_answer(
+            kind=item.question.kind, is_correct=True, time_taken_ms=answer.time_taken_ms, confidence=answer.confidence
+        )
         new, _log = scheduling.review(
             card.pk,
             _restored(answer.card_before, reviewed_at),
@@ -312,7 +321,9 @@ def rate_answer(
     answer.covered_points = sorted(set(covered_points))
     answer.is_correct = rating in GOOD_RATINGS
     answer.updated_at = now
-    review_rating = rating_for_answer(kind="open", is_correct=answer.is_correct, time_taken_ms=0, self_rating=rating)
+    review_rating = rating_for_answer(
+        kind="open", is_correct=answer.is_correct, time_taken_ms=0, self_rating=rating, confidence=answer.confidence
+    )
     for name, value in _review(quiz, item, review_rating, now, prefs, answer.time_taken_ms).items():
         setattr(answer, name, value)
     answer.save(
@@ -359,7 +370,10 @@ def submit_exam(*, quiz: Quiz, now, prefs: Prefs):
     for answer in answers:
         answer.item.learner_card = getattr(answer, "learner_card", None)
         rating = rating_for_answer(
-            kind=answer.question.kind, is_correct=bool(answer.is_correct), time_taken_ms=answer.time_taken_ms
+            kind=answer.question.kind,
+            is_correct=bool(answer.is_correct),
+            time_taken_ms=answer.time_taken_ms,
+            confidence=answer.confidence,
         )
         for name, value in _review(quiz, answer.item, rating, now, prefs, answer.time_taken_ms).items():
             setattr(answer, name, value)

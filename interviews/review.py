@@ -17,6 +17,7 @@ class Prefs:
     time_zone: str = "UTC"
     desired_retention: float = 0.9
     new_per_day: int = 10
+    ask_confidence: bool = True
 
 
 def prefs_for(request) -> Prefs:
@@ -35,6 +36,7 @@ def remember_prefs(request, user, profile: Profile | None = None):
         "time_zone": profile.time_zone,
         "desired_retention": profile.desired_retention,
         "new_per_day": profile.new_per_day,
+        "ask_confidence": profile.ask_confidence,
     }
 
 

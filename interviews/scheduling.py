@@ -13,6 +13,7 @@ from fsrs import Card, Rating, ReviewLog, Scheduler, State
 # Answered correctly faster than this (seconds), an auto-graded question counts as Easy.
 EASY_WITHIN_SECONDS = {"true_false": 8, "single": 15, "multiple": 25, "short": 20, "output": 30}
 SELF_RATINGS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
+GUESSING = 1  # Answer.Confidence.GUESSING
 
 
 @dataclass(frozen=True)
@@ -31,15 +32,24 @@ def new_card_state(now: datetime) -> CardState:
     return CardState(state=State.Learning.value, step=0, stability=None, difficulty=None, due=now, last_review=None)
 
 
-def rating_for_answer(*, kind: str, is_correct: bool, time_taken_ms: int, self_rating: str = "") -> Rating:
-    """Wrong is Again, right is Good, right and fast for its kind is Easy; a self-rating is used as given."""
+def rating_for_answer(
+    *, kind: str, is_correct: bool, time_taken_ms: int, self_rating: str = "", confidence: int | None = None
+) -> Rating:
+    """Wrong is Again, right is Good, right and fast for its kind is Easy; a self-rating is used as given.
+
+    Right while guessing is Hard: a lucky guess is not knowledge, so the question comes back soon.
+    """
     if self_rating:
-        return SELF_RATINGS[self_rating]
-    if not is_correct:
-        return Rating.Again
-    if 0 < time_taken_ms <= EASY_WITHIN_SECONDS.get(kind, 0) * 1000:
-        return Rating.Easy
-    return Rating.Good
+        rating = SELF_RATINGS[self_rating]
+    elif not is_correct:
+        rating = Rating.Again
+    elif 0 < time_taken_ms <= EASY_WITHIN_SECONDS.get(kind, 0) * 1000:
+        rating = Rating.Easy
+    else:
+        rating = Rating.Good
+    if confidence == GUESSING and rating in (Rating.Good, Rating.Easy):
+        return Rating.Hard
+    return rating
 
 
 def review(

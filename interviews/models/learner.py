@@ -27,6 +27,12 @@ class Profile(models.Model):
         validators=[MaxValueValidator(200)],
         help_text="How many questions you have not reviewed before may join a day's review.",
     )
+    ask_confidence = models.BooleanField(
+        "ask how sure I am",
+        default=True,
+        help_text="Before you check an answer, say whether you are sure, think so or are guessing. "
+        "Your dashboard then shows how well your confidence matches your results.",
+    )
 
     class Meta:
         constraints = [

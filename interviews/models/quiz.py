@@ -125,6 +125,11 @@ class Answer(models.Model):
         GOOD = "good", "Good"
         EASY = "easy", "Easy"
 
+    class Confidence(models.IntegerChoices):
+        SURE = 3, "Sure"
+        THINK_SO = 2, "Think so"
+        GUESSING = 1, "Guessing"
+
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="answers")
     item = models.OneToOneField(QuizQuestion, on_delete=models.CASCADE, related_name="answer")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
@@ -139,6 +144,8 @@ class Answer(models.Model):
     overridden = models.BooleanField(default=False)
     covered_points = models.JSONField(default=list, blank=True)
     time_taken_ms = models.PositiveIntegerField(default=0)
+    # How sure the learner said they were before checking; None when not asked or not said.
+    confidence = models.PositiveSmallIntegerField(choices=Confidence, null=True, blank=True)
     # The review log: the FSRS rating this answer gave the learner's card, and its next due time.
     review_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     review_due = models.DateTimeField(null=True, blank=True)
@@ -158,6 +165,9 @@ class Answer(models.Model):
             models.UniqueConstraint(fields=["quiz", "question"], name="answer_once_per_quiz_question"),
             models.CheckConstraint(
                 condition=Q(self_rating__in=["", "again", "hard", "good", "easy"]), name="answer_rating_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True) | Q(confidence__in=[1, 2, 3]), name="answer_confidence_known"
             ),
         ]
         indexes = [

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from interviews import charts
+from interviews.insights import dashboard_sections
 from interviews.progress import RANGES, dashboard_data, parse_range
 from interviews.review import prefs_for
 from interviews.views import render_page
@@ -48,6 +49,8 @@ def dashboard(request):
             height=120,
         ),
         "forecast_max": forecast_max,
+        "prefs": prefs,
+        **dashboard_sections(request.user, now=timezone.now(), prefs=prefs),
     }
     return render_page(request, "interviews/dashboard.html", context, partial="dashboard-charts")
 
@@ -64,6 +67,7 @@ EXPORT_TABLES = {
             "kind",
             "correct",
             "self_rating",
+            "confidence",
             "text",
             "time_taken_ms",
             "question_version",
@@ -79,6 +83,7 @@ EXPORT_TABLES = {
             a.question.kind,
             a.is_correct,
             a.self_rating,
+            a.get_confidence_display() if a.confidence else "",
             a.text,
             a.time_taken_ms,
             a.question_version,

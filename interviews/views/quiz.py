@@ -31,6 +31,7 @@ from interviews.quizzes import (
 from interviews.review import prefs_for
 from interviews.shuffle import choice_order, item_seed
 from interviews.views import render_page
+from interviews.views.quiz_aids import card_aids
 
 MAX_TIME_TAKEN_MS = 60 * 60 * 1000
 # A quiz question still to answer: no answer yet, or an open question revealed but not yet rated.
@@ -132,6 +133,7 @@ def _card(request, quiz, item, now, *, state, items=None, form=None, rating_form
         "notice": notice,
         "unanswered": sum(1 for i in items if getattr(i, "answer", None) is None) if items else 0,
         "choice_states": _choice_states(item, answer) if state == "feedback" else None,
+        **card_aids(request, quiz, item, state, form),
     }
     return render_page(request, "interviews/quiz_detail.html", context, partial="question-card", status=status)
 
@@ -211,6 +213,7 @@ def _answer(request, pk):
                 choice_ids=form.choice_ids() if valid else [],
                 text=form.cleaned_data.get("text", "") if valid else "",
                 time_taken_ms=_time_taken_ms(request.POST.get("shown", ""), item.question_id),
+                confidence=form.cleaned_data.get("confidence") if valid else None,
             )
             outcome = record_answer(quiz=quiz, item=item, submission=submission, now=now, prefs=prefs)
     if outcome is None:

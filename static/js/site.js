@@ -114,3 +114,18 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!input.value && zone) input.value = zone;
   });
 });
+
+// Confidence before checking an answer: S sure, T think so, G guessing.
+document.addEventListener("keydown", function (event) {
+  "use strict";
+  var target = event.target;
+  if (event.ctrlKey || event.metaKey || event.altKey || target.tagName === "TEXTAREA" || target.tagName === "SELECT") return;
+  if (target.tagName === "INPUT" && !["radio", "checkbox", "button", "submit"].includes(target.type)) return;
+  var value = { s: "3", t: "2", g: "1" }[event.key.toLowerCase()];
+  var input = value && document.querySelector('#question-card input[name="confidence"][value="' + value + '"]');
+  if (input) {
+    input.click();
+    input.focus();
+    event.preventDefault();
+  }
+});
