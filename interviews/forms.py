@@ -10,7 +10,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from interviews.models import Answer, Note, Profile, Question, Report
+from interviews.models import Answer, JournalEntry, Note, Profile, Question, Report
 from interviews.shuffle import choice_order
 
 User = get_user_model()
@@ -153,6 +153,7 @@ class QuizBuilderForm(forms.Form):
         "pytorch-core": "All of PyTorch core",
         "bookmarks": "My bookmarks",
         "missed": "Questions I missed",
+        "mistakes": "Drill my open mistakes",
     }
 
     topics = forms.MultipleChoiceField(
@@ -272,3 +273,48 @@ class RatingForm(forms.Form):
     def __init__(self, *args, key_points, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["points"].choices = [(i, point) for i, point in enumerate(key_points)]
+
+
+class JournalEntryForm(forms.ModelForm):
+    """The learner's reason for one miss: one of four, and a line in their own words."""
+
+    class Meta:
+        model = JournalEntry
+        fields = ["reason", "note"]
+        labels = {"reason": "Why did you miss it?", "note": "In your own words (optional)"}
+        widgets = {"note": forms.TextInput(attrs={"autocomplete": "off"})}
+        error_messages = {"note": {"max_length": "Keep it to one line of at most 200 characters."}}
+
+
+class JournalFilterForm(forms.Form):
+    """The journal's filters; the query string is the state, so every field is optional."""
+
+    STATUSES = [("open", "Open"), ("resolved", "Resolved"), ("all", "All")]
+    NO_REASON = "none"
+
+    status = forms.ChoiceField(label="Status", required=False, choices=STATUSES)
+    reason = forms.ChoiceField(label="Reason", required=False)
+    topic = forms.ChoiceField(label="Topic", required=False)
+
+    def __init__(self, data, *, topics):
+        super().__init__(data)
+        self.fields["reason"].choices = [
+            ("", "Any reason"),
+            (self.NO_REASON, "No reason given yet"),
+            *JournalEntry.Reason.choices,
+        ]
+        self.fields["topic"].choices = [("", "All topics"), *((t.slug, t.name) for t in topics)]
+
+    def filter(self, entries):
+        """Apply the valid filters (open entries unless asked otherwise); invalid ones are reported by the form."""
+        data = getattr(self, "cleaned_data", {})
+        status = data.get("status") or "open"
+        if status == "open":
+            entries = entries.open()
+        elif status == "resolved":
+            entries = entries.resolved()
+        if reason := data.get("reason"):
+            entries = entries.filter(reason="" if reason == self.NO_REASON else reason)
+        if topic := data.get("topic"):
+            entries = entries.filter(question__topic__slug=topic)
+        return entries

@@ -10,6 +10,7 @@ from django.db.models import FilteredRelation, OuterRef, Q, Subquery, prefetch_r
 
 from interviews import scheduling
 from interviews.grading import grade_choices, grade_output, grade_short
+from interviews.journal import forget_miss, note_answer
 from interviews.models import Answer, Question, Quiz, QuizQuestion, ReviewCard
 from interviews.review import Prefs, reschedule
 from interviews.scheduling import rating_for_answer
@@ -200,6 +201,8 @@ def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now
             setattr(existing, name, value)
         existing.save(update_fields=list(fields))
         answer, answered_delta = existing, 0
+    if is_correct is not None and not quiz.is_exam:
+        note_answer(answer, now=now)
     _count(quiz, answered_delta, correct_delta, now)
     return Outcome(answer, item, quiz)
 
@@ -297,6 +300,7 @@ def override_answer(*, quiz: Quiz, item: QuizQuestion, now, prefs: Prefs) -> Out
         answer.review_rating, answer.review_due = int(rating), new.due
         fields += ["review_rating", "review_due"]
     answer.save(update_fields=fields)
+    forget_miss(answer)
     quiz.correct_count += 1
     quiz_fields = ["correct_count"]
     if not quiz.is_open:
@@ -337,6 +341,7 @@ def rate_answer(
             "card_before",
         ]
     )
+    note_answer(answer, now=now)
     _count(quiz, 1, 1 if answer.is_correct else 0, now)
     return Outcome(answer, item, quiz)
 
@@ -378,6 +383,7 @@ def submit_exam(*, quiz: Quiz, now, prefs: Prefs):
         for name, value in _review(quiz, answer.item, rating, now, prefs, answer.time_taken_ms).items():
             setattr(answer, name, value)
         answer.save(update_fields=["review_rating", "review_due", "card_before"])
+        note_answer(answer, now=now)
 
 
 def set_flag(*, item: QuizQuestion, flagged: bool):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from interviews.forms import QuizBuilderForm
+from interviews.journal import open_mistake_questions
 from interviews.models import Question, Quiz, Topic
 from interviews.quizzes import EmptyPool, create_quiz, missed_questions, pool_for_mode
 from interviews.views import render_page
@@ -16,6 +17,7 @@ EMPTY_PRESETS = {
     "bookmarks": "You have no bookmarked questions yet. Bookmark questions in the bank to practise them here.",
     "missed": "Nothing to practise: every question you have answered, you got right the last time.",
     "selected": "None of those questions can be practised any more.",
+    "mistakes": "Your mistake journal has no open mistakes to drill. Well done!",
 }
 
 
@@ -68,6 +70,7 @@ def _build(request, form, preset) -> Quiz | None:
             "pytorch-core": (pool_for_mode(published.filter(topic__slug="pytorch-core"), "practice"), 50),
             "bookmarks": (published.filter(bookmarks__user=request.user), 50),
             "missed": (missed_questions(request.user), 50),
+            "mistakes": (open_mistake_questions(request.user), 50),
         }
         questions, size = pools[preset]
         quiz = create_quiz(

@@ -115,6 +115,20 @@ EXPORT_TABLES = {
         lambda user: user.notes.select_related("question").order_by("updated_at", "id"),
         lambda n: [n.question.slug, n.question.prompt, n.body, n.updated_at.isoformat()],
     ),
+    "journal": (
+        ["missed_at", "question", "prompt", "your_answer", "reason", "note", "right_in_a_row", "resolved_at"],
+        lambda user: user.journal_entries.select_related("question", "answer").order_by("created_at", "id"),
+        lambda e: [
+            e.created_at.isoformat(),
+            e.question.slug,
+            e.question.prompt,
+            e.answer.text or e.answer.self_rating or e.answer.selected_choice_ids,
+            e.reason,
+            e.note,
+            e.right_in_a_row,
+            e.resolved_at.isoformat() if e.resolved_at else "",
+        ],
+    ),
 }
 
 
@@ -143,7 +157,7 @@ def export(request):
     table = request.GET.get("table", "answers")
     if fmt != "csv" or table not in EXPORT_TABLES:
         return HttpResponse(
-            "Choose format=json, or format=csv with table=answers, quizzes, bookmarks or notes.",
+            f"Choose format=json, or format=csv with table={', '.join(EXPORT_TABLES)}.",
             status=400,
             content_type="text/plain; charset=utf-8",
         )
