@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 from functools import lru_cache
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -56,11 +56,40 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["time_zone", "desired_retention", "new_per_day", "ask_confidence"]
+        fields = [
+            "time_zone",
+            "desired_retention",
+            "new_per_day",
+            "ask_confidence",
+            "interview_date",
+            "new_per_day_cap",
+        ]
+        widgets = {"interview_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    # Settings added later keep their stored value when a form (or an older client) leaves them out.
+    KEEP_WHEN_MISSING = ["new_per_day_cap"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices()
+        for name in self.KEEP_WHEN_MISSING:
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.KEEP_WHEN_MISSING:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = getattr(self.instance, name)
+        zone = cleaned.get("time_zone") or self.instance.time_zone
+        day = cleaned.get("interview_date")
+        if day and day < timezone.now().astimezone(ZoneInfo(zone)).date():
+            self.add_error("interview_date", "That day has passed. Pick today or a later day, or leave it empty.")
+        cap, usual = cleaned.get("new_per_day_cap"), cleaned.get("new_per_day")
+        if cap is not None and usual is not None and cap < usual:
+            self.add_error(
+                "new_per_day_cap", f"Allow at least your usual {usual} new questions a day, or lower that first."
+            )
+        return cleaned
 
 
 class DeleteAccountForm(forms.Form):

@@ -1,11 +1,12 @@
 """Spaced-review workflows: cards follow every final answer; a review session asks what is due."""
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
-from interviews import scheduling
+from interviews import planning, scheduling
 from interviews.models import Profile, Question, ReviewCard
 
 SESSION_KEY = "review_prefs"
@@ -18,6 +19,17 @@ class Prefs:
     desired_retention: float = 0.9
     new_per_day: int = 10
     ask_confidence: bool = True
+    interview_date: str | None = None  # ISO date: the session stores JSON
+    new_per_day_cap: int = 30
+
+    @property
+    def interview_day(self) -> date | None:
+        return date.fromisoformat(self.interview_date) if self.interview_date else None
+
+    @property
+    def interview_at(self) -> datetime | None:
+        day = self.interview_day
+        return planning.interview_start(day, self.time_zone) if day else None
 
 
 def prefs_for(request) -> Prefs:
@@ -37,6 +49,8 @@ def remember_prefs(request, user, profile: Profile | None = None):
         "desired_retention": profile.desired_retention,
         "new_per_day": profile.new_per_day,
         "ask_confidence": profile.ask_confidence,
+        "interview_date": profile.interview_date.isoformat() if profile.interview_date else None,
+        "new_per_day_cap": profile.new_per_day_cap,
     }
 
 
@@ -86,6 +100,7 @@ def reschedule(
         new, _log = scheduling.review(
             card.pk, stored, rating, now=now, desired_retention=prefs.desired_retention, duration_ms=duration_ms
         )
+        new = planned(new, card_id=card.pk, now=now, prefs=prefs)
         updated = ReviewCard.objects.filter(pk=card.pk, reps=card.reps).update(
             state=new.state,
             step=new.step,
@@ -101,8 +116,32 @@ def reschedule(
         card = ReviewCard.objects.select_for_update().get(pk=card.pk)
 
 
+def planned(new: scheduling.CardState, *, card_id: int, now: datetime, prefs: Prefs) -> scheduling.CardState:
+    """FSRS's next review, brought before the learner's interview when it would fall after it."""
+    due = planning.due_before_interview(new.due, now=now, interview_at=prefs.interview_at, card_id=card_id)
+    return new if due == new.due else replace(new, due=due)
+
+
+def plan_for_interview(user, *, now: datetime, prefs: Prefs) -> int:
+    """When the interview date is set or moved: bring forward the cards due on or after it."""
+    interview_at = prefs.interview_at
+    if interview_at is None or interview_at <= now:
+        return 0
+    cards = list(user.review_cards.filter(reps__gt=0, due__gte=interview_at).only("id", "due"))
+    for card in cards:
+        card.due = planning.due_before_interview(card.due, now=now, interview_at=interview_at, card_id=card.pk)
+    ReviewCard.objects.bulk_update(cards, ["due"], batch_size=500)
+    return len(cards)
+
+
+def _unseen_questions(user):
+    """Published questions the learner has no card for: never answered, never bookmarked."""
+    return Question.objects.published().filter(~Exists(ReviewCard.objects.filter(user=user, question=OuterRef("pk"))))
+
+
 def due_summary(user, *, now: datetime, prefs: Prefs) -> dict:
-    """Due reviews by the end of the learner's today and new cards still allowed today: one query."""
+    """Due reviews by the end of the learner's today and new cards still allowed today: one query,
+    and one more to count the unseen bank while the learner prepares for a dated interview."""
     end = scheduling.end_of_today(now, prefs.time_zone)
     start = scheduling.start_of_today(now, prefs.time_zone)
     counts = ReviewCard.objects.filter(user=user).aggregate(
@@ -110,11 +149,24 @@ def due_summary(user, *, now: datetime, prefs: Prefs) -> dict:
         new_waiting=Count("id", filter=Q(reps=0)),
         new_today=Count("id", filter=Q(first_reviewed_at__gte=start)),
     )
-    new_allowed = min(counts["new_waiting"], max(0, prefs.new_per_day - counts["new_today"]))
+    new_per_day, new_waiting = prefs.new_per_day, counts["new_waiting"]
+    today = now.astimezone(ZoneInfo(prefs.time_zone)).date()
+    if prefs.interview_day and prefs.interview_day > today:
+        # Preparing for an interview: the whole unseen bank is waiting, at a raised allowance.
+        new_waiting += _unseen_questions(user).count()
+        new_per_day = planning.new_allowance(
+            today=today,
+            interview_day=prefs.interview_day,
+            unseen=new_waiting + counts["new_today"],  # as it was when the day began
+            base=prefs.new_per_day,
+            cap=prefs.new_per_day_cap,
+        )
+    new_allowed = min(new_waiting, max(0, new_per_day - counts["new_today"]))
     return {
         "due": counts["due"],
         "new": new_allowed,
-        "new_waiting": counts["new_waiting"],
+        "new_waiting": new_waiting,
+        "new_per_day": new_per_day,
         "total": counts["due"] + new_allowed,
     }
 
@@ -133,4 +185,7 @@ def session_questions(user, *, now: datetime, prefs: Prefs):
         if room > 0
         else []
     )
+    if room > len(new_ids) and prefs.interview_day:
+        # Preparing for an interview: unseen questions join too, drawn across the topics.
+        new_ids += list(_unseen_questions(user).order_by("?").values_list("id", flat=True)[: room - len(new_ids)])
     return due_ids + new_ids

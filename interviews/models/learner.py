@@ -27,6 +27,19 @@ class Profile(models.Model):
         validators=[MaxValueValidator(200)],
         help_text="How many questions you have not reviewed before may join a day's review.",
     )
+    interview_date = models.DateField(
+        "date of my interview",
+        null=True,
+        blank=True,
+        help_text="Your review plan then gets you ready by that day: more new questions a day (up to the most "
+        "you allow below), and questions due after it come back before it. Leave empty when you have none.",
+    )
+    new_per_day_cap = models.PositiveSmallIntegerField(
+        "most new questions per day before an interview",
+        default=30,
+        validators=[MaxValueValidator(200)],
+        help_text="The plan raises your new questions per day up to this, so you meet the whole bank in time.",
+    )
     ask_confidence = models.BooleanField(
         "ask how sure I am",
         default=True,

@@ -5,11 +5,12 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interviews.forms import DeleteAccountForm, ProfileForm, SignupForm
 from interviews.models import Profile
-from interviews.review import remember_prefs
+from interviews.review import plan_for_interview, prefs_for, remember_prefs
 
 
 @require_http_methods(["GET", "POST"])
@@ -35,6 +36,8 @@ def account(request):
     if request.method == "POST":
         if form.is_valid():
             remember_prefs(request, request.user, form.save())
+            if {"interview_date", "time_zone"} & set(form.changed_data):
+                plan_for_interview(request.user, now=timezone.now(), prefs=prefs_for(request))
             messages.success(request, "Settings saved. They apply from your next review.")
             return redirect("interviews:account")
         return _account_page(request, form, DeleteAccountForm(request.user), status=422)

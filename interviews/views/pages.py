@@ -4,10 +4,13 @@ from django.db import DatabaseError, connection
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from interviews.insights import readiness_data
 from interviews.models import Question, Quiz, Topic
+from interviews.review import prefs_for
 
 
 @require_safe
@@ -22,6 +25,7 @@ def home(request):
     if request.user.is_authenticated:
         context["unfinished"] = request.user.quizzes.filter(status=Quiz.Status.IN_PROGRESS).first()
         context["recent"] = request.user.quizzes.exclude(status=Quiz.Status.IN_PROGRESS)[:5]
+        context |= readiness_data(request.user, now=timezone.now(), prefs=prefs_for(request))
     return render(request, "interviews/home.html", context)
 
 
