@@ -63,11 +63,12 @@ class ProfileForm(forms.ModelForm):
             "ask_confidence",
             "interview_date",
             "new_per_day_cap",
+            "leech_lapses",
         ]
         widgets = {"interview_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     # Settings added later keep their stored value when a form (or an older client) leaves them out.
-    KEEP_WHEN_MISSING = ["new_per_day_cap"]
+    KEEP_WHEN_MISSING = ["new_per_day_cap", "leech_lapses"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

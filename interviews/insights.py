@@ -7,6 +7,7 @@ from django.db.models import Count
 
 from interviews import planning, scheduling
 from interviews.calibration import calibration_data
+from interviews.leeches import dashboard_leeches
 from interviews.models import Question, ReviewCard
 from interviews.review import Prefs
 
@@ -22,7 +23,7 @@ def readiness_data(user, *, now: datetime, prefs: Prefs) -> dict:
     start = scheduling.start_of_today(now, prefs.time_zone)
     cards = list(
         ReviewCard.objects.filter(user=user, reps__gt=0, question__status=Question.Status.PUBLISHED).values_list(
-            "question__topic_id", "stability", "last_review", "first_reviewed_at"
+            "question__topic_id", "stability", "last_review", "first_reviewed_at", "suspended"
         )
     )
     bank = [
@@ -33,14 +34,14 @@ def readiness_data(user, *, now: datetime, prefs: Prefs) -> dict:
         .order_by("topic__order", "topic__name")
     ]
     ready = planning.readiness(
-        [planning.Memory(topic, stability, last) for topic, stability, last, _ in cards], bank, at=prefs.interview_at
+        [planning.Memory(topic, stability, last) for topic, stability, last, *_ in cards], bank, at=prefs.interview_at
     )
-    met_today = sum(1 for *_, first in cards if first and first >= start)
+    met_today = sum(1 for *_, first, _ in cards if first and first >= start)
     plan = planning.plan(
         today=today,
         interview_day=day,
         unseen=ready.total - len(cards) + met_today,  # as the day began, like the review page's allowance
-        reviewing=len(cards),
+        reviewing=sum(1 for *_, suspended in cards if not suspended),
         base=prefs.new_per_day,
         cap=prefs.new_per_day_cap,
     )
@@ -49,4 +50,8 @@ def readiness_data(user, *, now: datetime, prefs: Prefs) -> dict:
 
 
 def dashboard_sections(user, *, now: datetime, prefs: Prefs) -> dict:
-    return {**readiness_data(user, now=now, prefs=prefs), **calibration_data(user)}
+    return {
+        **readiness_data(user, now=now, prefs=prefs),
+        **calibration_data(user),
+        **dashboard_leeches(user, prefs),
+    }

@@ -162,7 +162,7 @@ def dashboard_data(user, *, now: datetime, time_zone: str, range_key: str) -> di
     horizon = datetime.combine(today + timedelta(days=30), datetime.min.time(), tzinfo=zone)
     forecast_rows = {
         row["day"]: row["n"]
-        for row in ReviewCard.objects.filter(user=user, reps__gt=0, due__lt=horizon)
+        for row in ReviewCard.objects.filter(user=user, reps__gt=0, due__lt=horizon, suspended=False)
         .annotate(day=TruncDate("due", tzinfo=zone))
         .values("day")
         .annotate(n=Count("id"))

@@ -12,7 +12,7 @@ from interviews import scheduling
 from interviews.grading import grade_choices, grade_output, grade_short
 from interviews.journal import forget_miss, note_answer
 from interviews.models import Answer, Question, Quiz, QuizQuestion, ReviewCard
-from interviews.review import Prefs, reschedule
+from interviews.review import Prefs, planned, reschedule
 from interviews.scheduling import rating_for_answer
 
 AUTO_GRADED_KINDS = ["single", "multiple", "true_false", "short", "output"]
@@ -294,8 +294,16 @@ def override_answer(*, quiz: Quiz, item: QuizQuestion, now, prefs: Prefs) -> Out
             desired_retention=prefs.desired_retention,
             duration_ms=answer.time_taken_ms,
         )
+        new = planned(new, card_id=card.pk, now=reviewed_at, prefs=prefs)
+        before = _restored(answer.card_before, reviewed_at)
+        lapsed = scheduling.is_lapse(before.state, answer.review_rating)  # the miss was no lapse after all
         ReviewCard.objects.filter(pk=card.pk).update(
-            state=new.state, step=new.step, stability=new.stability, difficulty=new.difficulty, due=new.due
+            state=new.state,
+            step=new.step,
+            stability=new.stability,
+            difficulty=new.difficulty,
+            due=new.due,
+            lapses=max(0, card.lapses - lapsed),
         )
         answer.review_rating, answer.review_due = int(rating), new.due
         fields += ["review_rating", "review_due"]

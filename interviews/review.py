@@ -21,6 +21,7 @@ class Prefs:
     ask_confidence: bool = True
     interview_date: str | None = None  # ISO date: the session stores JSON
     new_per_day_cap: int = 30
+    leech_lapses: int = 4
 
     @property
     def interview_day(self) -> date | None:
@@ -51,6 +52,7 @@ def remember_prefs(request, user, profile: Profile | None = None):
         "ask_confidence": profile.ask_confidence,
         "interview_date": profile.interview_date.isoformat() if profile.interview_date else None,
         "new_per_day_cap": profile.new_per_day_cap,
+        "leech_lapses": profile.leech_lapses,
     }
 
 
@@ -109,6 +111,7 @@ def reschedule(
             due=new.due,
             last_review=new.last_review,
             reps=card.reps + 1,
+            lapses=card.lapses + scheduling.is_lapse(card.state, rating),
             first_reviewed_at=card.first_reviewed_at or now,
         )
         if updated:
@@ -145,7 +148,7 @@ def due_summary(user, *, now: datetime, prefs: Prefs) -> dict:
     end = scheduling.end_of_today(now, prefs.time_zone)
     start = scheduling.start_of_today(now, prefs.time_zone)
     counts = ReviewCard.objects.filter(user=user).aggregate(
-        due=Count("id", filter=Q(reps__gt=0, due__lt=end)),
+        due=Count("id", filter=Q(reps__gt=0, due__lt=end, suspended=False)),
         new_waiting=Count("id", filter=Q(reps=0)),
         new_today=Count("id", filter=Q(first_reviewed_at__gte=start)),
     )
@@ -175,7 +178,7 @@ def session_questions(user, *, now: datetime, prefs: Prefs):
     """The questions of a review session: due cards first (most overdue first), then new ones."""
     summary = due_summary(user, now=now, prefs=prefs)
     end = scheduling.end_of_today(now, prefs.time_zone)
-    cards = ReviewCard.objects.filter(user=user, question__status=Question.Status.PUBLISHED)
+    cards = ReviewCard.objects.filter(user=user, question__status=Question.Status.PUBLISHED, suspended=False)
     due_ids = list(
         cards.filter(reps__gt=0, due__lt=end).order_by("due").values_list("question_id", flat=True)[:MAX_SESSION_SIZE]
     )

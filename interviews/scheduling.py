@@ -52,6 +52,11 @@ def rating_for_answer(
     return rating
 
 
+def is_lapse(state_before: int, rating: Rating) -> bool:
+    """Forgetting a learnt card: Again while it is in review (not while still learning), as Anki counts."""
+    return state_before == State.Review.value and rating == Rating.Again
+
+
 def review(
     card_id: int, stored: CardState, rating: Rating, *, now: datetime, desired_retention: float, duration_ms: int = 0
 ) -> tuple[CardState, ReviewLog]:

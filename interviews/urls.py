@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interviews.views import accounts, bank, builder, dashboard, journal, pages, quiz, review
+from interviews.views import accounts, bank, builder, dashboard, journal, leeches, pages, quiz, review
 
 app_name = "interviews"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("questions/<slug:slug>/", bank.question_detail, name="question-detail"),
     path("bookmarks/", bank.bookmark_list, name="bookmark-list"),
     path("review/", review.review, name="review"),
+    path("review/leeches/", leeches.leech_list, name="leech-list"),
     path("journal/", journal.journal, name="journal"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export/", dashboard.export, name="dashboard-export"),

@@ -40,6 +40,12 @@ class Profile(models.Model):
         validators=[MaxValueValidator(200)],
         help_text="The plan raises your new questions per day up to this, so you meet the whole bank in time.",
     )
+    leech_lapses = models.PositiveSmallIntegerField(
+        "lapses that make a leech",
+        default=4,
+        validators=[MinValueValidator(2), MaxValueValidator(20)],
+        help_text="A question you forget this many times after learning it is flagged as a leech (2 to 20).",
+    )
     ask_confidence = models.BooleanField(
         "ask how sure I am",
         default=True,
@@ -70,6 +76,10 @@ class ReviewCard(models.Model):
     due = models.DateTimeField(default=timezone.now)
     last_review = models.DateTimeField(null=True, blank=True)
     reps = models.PositiveIntegerField(default=0)
+    # Times the card was forgotten after it was learnt (Again while in review): many make a leech.
+    lapses = models.PositiveIntegerField(default=0)
+    # The learner took it out of review (a leech not worth the time for now); answers still count.
+    suspended = models.BooleanField(default=False)
     first_reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from interviews import charts
 from interviews.insights import dashboard_sections
+from interviews.models import Profile
 from interviews.progress import RANGES, dashboard_data, parse_range
 from interviews.review import prefs_for
 from interviews.views import render_page
@@ -115,6 +116,22 @@ EXPORT_TABLES = {
         lambda user: user.notes.select_related("question").order_by("updated_at", "id"),
         lambda n: [n.question.slug, n.question.prompt, n.body, n.updated_at.isoformat()],
     ),
+    "review_cards": (
+        ["question", "prompt", "state", "due", "last_review", "reps", "lapses", "suspended", "stability", "difficulty"],
+        lambda user: user.review_cards.select_related("question").order_by("question_id"),
+        lambda c: [
+            c.question.slug,
+            c.question.prompt,
+            c.state,
+            c.due.isoformat(),
+            c.last_review.isoformat() if c.last_review else "",
+            c.reps,
+            c.lapses,
+            c.suspended,
+            c.stability,
+            c.difficulty,
+        ],
+    ),
     "journal": (
         ["missed_at", "question", "prompt", "your_answer", "reason", "note", "right_in_a_row", "resolved_at"],
         lambda user: user.journal_entries.select_related("question", "answer").order_by("created_at", "id"),
@@ -132,6 +149,19 @@ EXPORT_TABLES = {
 }
 
 
+def _settings(user) -> dict:
+    profile = Profile.objects.filter(user=user).first() or Profile(user=user)
+    return {
+        "time_zone": profile.time_zone,
+        "desired_retention": profile.desired_retention,
+        "new_per_day": profile.new_per_day,
+        "ask_confidence": profile.ask_confidence,
+        "interview_date": profile.interview_date.isoformat() if profile.interview_date else None,
+        "new_per_day_cap": profile.new_per_day_cap,
+        "leech_lapses": profile.leech_lapses,
+    }
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -146,6 +176,7 @@ def export(request):
     if fmt == "json":
         data = {
             "user": {"username": request.user.get_username(), "email": request.user.email},
+            "settings": _settings(request.user),
             **{
                 name: [dict(zip(columns, row(obj), strict=True)) for obj in query(request.user).iterator()]
                 for name, (columns, query, row) in EXPORT_TABLES.items()
