@@ -14,7 +14,8 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from interviews.bank import Bank, export_questions, load_bank, parse_document, validate_bank
-from interviews.models import AcceptedAnswer, Choice, Question, Report, Topic
+from interviews.chains import chain_around, chain_problems
+from interviews.models import AcceptedAnswer, Choice, FollowUp, Question, Report, Topic
 from interviews.rules import (
     TYPED_KINDS,
     ChoiceSpec,
@@ -382,3 +383,55 @@ class ReportAdmin(admin.ModelAdmin):
         for report in queryset.filter(~Q(status=Report.Status.RESOLVED)):
             report.resolve(now=now)
         self.message_user(request, "Marked as resolved.", messages.SUCCESS)
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["question", "follow_up"]
+
+    def clean(self):
+        cleaned = super().clean()
+        question, follow_up = cleaned.get("question"), cleaned.get("follow_up")
+        if question and follow_up:
+            links = dict(FollowUp.objects.exclude(pk=self.instance.pk).values_list("question_id", "follow_up_id"))
+            links[question.pk] = follow_up.pk
+            chain = chain_around(question.pk, links)
+            kinds = dict(Question.objects.filter(pk__in=chain).values_list("pk", "kind"))
+            pairs = [(a, links[a]) for a in chain if a in links]
+            if problems := chain_problems(pairs, kinds):
+                raise ValidationError(problems)
+        return cleaned
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    """Curators link a question to the one an interviewer asks next; links make drill-down chains."""
+
+    form = FollowUpForm
+    autocomplete_fields = ["question", "follow_up"]
+    list_display = ["question", "follow_up"]
+    list_filter = [("question__topic", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["question", "follow_up"]
+    search_fields = ["question__prompt", "question__slug", "follow_up__prompt", "follow_up__slug"]
+    readonly_fields = ["whole_chain"]
+
+    def get_changeform_initial_data(self, request):
+        # "Add a follow-up" with ?question=<id> starts from that question.
+        return {"question": request.GET.get("question")} if request.GET.get("question") else {}
+
+    @admin.display(description="The whole chain, as asked")
+    def whole_chain(self, link):
+        if not link or not link.pk:
+            return "Save to see the chain."
+        links = dict(FollowUp.objects.values_list("question_id", "follow_up_id"))
+        chain = chain_around(link.question_id, links)
+        prompts = dict(Question.objects.filter(pk__in=chain).values_list("pk", "prompt"))
+        return format_html(
+            "<ol>{}</ol>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a></li>',
+                ((reverse("admin:interviews_question_change", args=[q]), prompts.get(q, q)) for q in chain),
+            ),
+        )

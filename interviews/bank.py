@@ -1,17 +1,22 @@
 """The question-bank file format: read, validate, load (upsert by slug) and export.
 
-Format: see content/README.md. A file is a mapping with optional `topics:` and `questions:`
-lists; a folder is every `*.yaml` file in it, read in name order.
+Format: see content/README.md. A file is a mapping with optional `topics:`, `questions:` and
+`chains:` lists; a folder is every `*.yaml` file in it, read in name order. Chains (follow-up
+questions in the order an interviewer asks them) are checked against the questions being loaded,
+and loaded after them.
 """
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
-from interviews.models import AcceptedAnswer, Choice, Question, Topic
+from interviews.chains import chains_from_links
+from interviews.models import AcceptedAnswer, Choice, FollowUp, Question, Topic
 from interviews.rules import ChoiceSpec, kind_rule_errors
 
 TOPIC_KEYS = {"slug", "name", "description", "order"}
@@ -44,6 +49,7 @@ class BankError(Exception):
 class Bank:
     topics: list[dict] = field(default_factory=list)
     questions: list[dict] = field(default_factory=list)
+    chains: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -51,6 +57,7 @@ class LoadResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    links_changed: int = 0
 
 
 def read_bank(path: Path) -> tuple[Bank, list[str]]:
@@ -76,10 +83,14 @@ def parse_document(text: str, source: str, bank: Bank) -> list[str]:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
         return [f"{source}: is not valid YAML: {error}"]
-    if not isinstance(data, dict) or set(data) - {"topics", "questions"}:
-        return [f"{source}: must be a mapping with only 'topics' and 'questions' lists"]
+    if not isinstance(data, dict) or set(data) - {"topics", "questions", "chains"}:
+        return [f"{source}: must be a mapping with only 'topics', 'questions' and 'chains' lists"]
     errors = []
-    for key, parse, items in (("topics", _parse_topic, bank.topics), ("questions", _parse_question, bank.questions)):
+    for key, parse, items in (
+        ("topics", _parse_topic, bank.topics),
+        ("questions", _parse_question, bank.questions),
+        ("chains", _parse_chain, bank.chains),
+    ):
         entries = data.get(key) or []
         if not isinstance(entries, list):
             errors.append(f"{source}: '{key}' must be a list")
@@ -104,6 +115,23 @@ def validate_bank(bank: Bank, known_topic_slugs: set[str]) -> list[str]:
     for question in bank.questions:
         if question.get("topic") and question["topic"] not in topic_slugs:
             errors.append(f"question {question['slug']!r}: unknown topic {question['topic']!r}")
+    return errors + _chain_errors(bank)
+
+
+def _chain_errors(bank: Bank) -> list[str]:
+    """Every slug of a chain is a question of this bank, open, and in no other chain."""
+    kinds = {q.get("slug"): q.get("kind") for q in bank.questions}
+    errors, placed = [], {}
+    for number, chain in enumerate(bank.chains, 1):
+        label = f"chain {number} ({' → '.join(chain)})"
+        for slug in chain:
+            if slug not in kinds:
+                errors.append(f"{label}: no question {slug!r} in the bank being loaded")
+            elif kinds[slug] != Question.Kind.OPEN:
+                errors.append(f"{label}: {slug!r} is not an open question; interview mode asks only those")
+            if slug in placed:
+                errors.append(f"{label}: {slug!r} is already in chain {placed[slug]}; a question is in one chain only")
+            placed.setdefault(slug, number)
     return errors
 
 
@@ -204,6 +232,19 @@ def _parse_question(raw) -> tuple[dict, list[str]]:
     return question, problems
 
 
+def _parse_chain(raw) -> tuple[list[str], list[str]]:
+    max_chain = FollowUp.MAX_CHAIN
+    if not isinstance(raw, list) or not all(isinstance(slug, str) for slug in raw):
+        return [], [f"must be a list of 2 to {max_chain} question slugs"]
+    chain = [slug.strip() for slug in raw]
+    problems = []
+    if not 2 <= len(chain) <= max_chain:
+        problems.append(f"must hold 2 to {max_chain} question slugs, not {len(chain)}")
+    if len(set(chain)) != len(chain):
+        problems.append("names a question twice")
+    return chain, problems
+
+
 def _string_list(raw: dict, key: str, problems: list[str]) -> list[str]:
     value = raw.get(key) or []
     if not isinstance(value, list) or not all(isinstance(item, str | int | float) for item in value):
@@ -261,7 +302,27 @@ def load_bank(bank: Bank, *, by=None, progress=None) -> LoadResult:
                     result.updated += 1
             if progress:
                 progress(index, len(bank.questions))
+        result.links_changed = _write_chains(bank.chains)
     return result
+
+
+def _write_chains(chains: list[list[str]]) -> int:
+    """Make the stored links of the chains' questions exactly the file's: links leading into, out of or
+    within a chain that the file does not have are removed. Other questions' links are left alone."""
+    if not chains:
+        return 0
+    ids = dict(Question.objects.filter(slug__in={s for c in chains for s in c}).values_list("slug", "id"))
+    wanted = {(ids[a], ids[b]) for chain in chains for a, b in pairwise(chain)}
+    touched = set(ids.values())
+    existing = {
+        (link.question_id, link.follow_up_id): link.pk
+        for link in FollowUp.objects.filter(Q(question_id__in=touched) | Q(follow_up_id__in=touched))
+    }
+    stale = [pk for pair, pk in existing.items() if pair not in wanted]
+    FollowUp.objects.filter(pk__in=stale).delete()
+    missing = [FollowUp(question_id=a, follow_up_id=b) for a, b in sorted(wanted - set(existing))]
+    FollowUp.objects.bulk_create(missing)
+    return len(stale) + len(missing)
 
 
 def _normalised(data: dict) -> dict:
@@ -319,7 +380,16 @@ def _represent_str(dumper, value):
 _LiteralDumper.add_representer(str, _represent_str)
 
 
-def dump_bank(topics: list[dict], questions: list[dict]) -> str:
+class _Chain(list):
+    """A chain of slugs, written on one line: `- [first, follow-up, deeper]`."""
+
+
+_LiteralDumper.add_representer(
+    _Chain, lambda dumper, chain: dumper.represent_sequence("tag:yaml.org,2002:seq", chain, flow_style=True)
+)
+
+
+def dump_bank(topics: list[dict], questions: list[dict], chains: list[list[str]] | None = None) -> str:
     """YAML in the bundled file's layout; empty optional fields are left out."""
 
     def compact(data: dict) -> dict:
@@ -330,10 +400,19 @@ def dump_bank(topics: list[dict], questions: list[dict]) -> str:
         document["topics"] = [compact(t) for t in topics]
     if questions:
         document["questions"] = [compact({**q, "choices": [compact(c) for c in q["choices"]]}) for q in questions]
+    if chains:
+        document["chains"] = [_Chain(chain) for chain in chains]
     return yaml.dump(document, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def export_questions(queryset) -> str:
+    """The questions as YAML, with the follow-up chains whose questions are all among them."""
     questions = list(queryset.select_related("topic").prefetch_related("choices", "accepted_answers"))
     topics = sorted({q.topic for q in questions}, key=lambda t: (t.order, t.name))
-    return dump_bank([topic_to_dict(t) for t in topics], [question_to_dict(q) for q in questions])
+    slugs = {q.pk: q.slug for q in questions}
+    chains = [
+        [slugs[q] for q in chain]
+        for chain in chains_from_links(FollowUp.objects.order_by("pk").values_list("question_id", "follow_up_id"))
+        if all(q in slugs for q in chain)
+    ]
+    return dump_bank([topic_to_dict(t) for t in topics], [question_to_dict(q) for q in questions], chains)

@@ -6,6 +6,7 @@ CURATOR_PERMISSIONS = {
     "question": ["add", "change", "view"],
     "choice": ["add", "change", "view", "delete"],
     "acceptedanswer": ["add", "change", "view", "delete"],
+    "followup": ["add", "change", "view", "delete"],
     "report": ["change", "view"],
 }
 

@@ -223,6 +223,13 @@ class QuizBuilderForm(forms.Form):
         empty_value=None,
         choices=[("", "No clock"), (1, "1 minute"), (2, "2 minutes"), (3, "3 minutes"), (5, "5 minutes")],
     )
+    follow_ups = forms.BooleanField(
+        label="Ask follow-up questions as drill-downs",
+        required=False,
+        initial=True,
+        help_text="Interview mode only: a question with follow-ups is followed by them, as an interviewer digs "
+        "deeper, until your first shaky answer (Again or Hard).",
+    )
 
     def __init__(self, *args, topics, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,9 @@
 """Leeches: questions that keep slipping away. A card forgotten after it was learnt as many times as
 the learner allows (4 by default, as in Anki) is flagged; the learner may take it out of review."""
 
-from interviews.models import ReviewCard
+from django.db.models import Exists, OuterRef
+
+from interviews.models import FollowUp, ReviewCard
 from interviews.review import Prefs
 
 DASHBOARD_SHOWN = 5
@@ -12,6 +14,7 @@ def leeches(user, prefs: Prefs):
     return (
         ReviewCard.objects.filter(user=user, lapses__gte=prefs.leech_lapses)
         .select_related("question__topic")
+        .annotate(follow_ups=Exists(FollowUp.objects.filter(question_id=OuterRef("question_id"))))
         .order_by("suspended", "-lapses", "question_id")
     )
 

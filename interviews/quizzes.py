@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models import FilteredRelation, OuterRef, Q, Subquery, prefetch_related_objects
 
 from interviews import scheduling
+from interviews.chains import stop_drill_down
 from interviews.grading import grade_choices, grade_output, grade_short
 from interviews.journal import forget_miss, note_answer
 from interviews.models import Answer, Question, Quiz, QuizQuestion, ReviewCard
@@ -350,6 +351,8 @@ def rate_answer(
         ]
     )
     note_answer(answer, now=now)
+    if not answer.is_correct:
+        stop_drill_down(quiz, item)
     _count(quiz, 1, 1 if answer.is_correct else 0, now)
     return Outcome(answer, item, quiz)
 

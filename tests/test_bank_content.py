@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from interviews.bank import read_bank
+from interviews.bank import read_bank, validate_bank
 from interviews.rules import output_snippet
 from tests.test_bank_loader import BUNDLED
 
@@ -79,3 +79,14 @@ def test_the_correct_choice_is_rarely_the_longest(published):
         lengths = sorted((len(c["text"]), c["correct"]) for c in question["choices"])
         longest += lengths[-1][1] and lengths[-1][0] > lengths[-2][0]
     assert longest / len(single) <= 0.4
+
+
+def test_the_bundled_follow_up_chains_drill_into_published_open_questions():
+    bank, errors = read_bank(BUNDLED)
+    assert errors == []
+    assert validate_bank(bank, set()) == []  # every chain's slugs exist in this bank, are open and unique
+    kinds = {q["slug"]: (q["kind"], q["status"]) for q in bank.questions}
+    assert len(bank.chains) >= 25
+    for chain in bank.chains:
+        assert 2 <= len(chain) <= 4
+        assert all(kinds[slug] == ("open", "published") for slug in chain), chain

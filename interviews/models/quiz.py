@@ -106,6 +106,9 @@ class QuizQuestion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField()
     flagged = models.BooleanField(default=False)
+    # Interview drill-downs: this item's place in its follow-up chain (1 opens it) and the chain's length.
+    chain_step = models.PositiveSmallIntegerField(null=True, blank=True)
+    chain_length = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["position"]

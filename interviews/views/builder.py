@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from interviews.chains import chain_from, create_interview, published_chains
 from interviews.forms import QuizBuilderForm
 from interviews.journal import open_mistake_questions
 from interviews.models import Question, Quiz, Topic
@@ -18,6 +19,7 @@ EMPTY_PRESETS = {
     "missed": "Nothing to practise: every question you have answered, you got right the last time.",
     "selected": "None of those questions can be practised any more.",
     "mistakes": "Your mistake journal has no open mistakes to drill. Well done!",
+    "follow-ups": "That question cannot be practised as an interview question.",
 }
 
 
@@ -51,6 +53,18 @@ def quiz_new(request):
 def _build(request, form, preset) -> Quiz | None:
     now = timezone.now()
     published = Question.objects.published()
+    if preset == "follow-ups":
+        # "Practise its follow-ups" beside a leech: the question's chain from it on, as a drill-down.
+        question_id = _int(request.POST.get("question")) or 0
+        chain = chain_from(question_id, published_chains())
+        return create_interview(
+            user=request.user,
+            questions=published.filter(pk=question_id),
+            size=Quiz.MAX_SIZE,
+            title="Follow-up drill-down",
+            now=now,
+            chains=[chain] if len(chain) > 1 else [],
+        )
     if preset == "selected":
         # "Practise these" on the dashboard: the questions it listed.
         ids = [number for number in map(_int, request.POST.getlist("question")[: Quiz.MAX_SIZE]) if number]
@@ -93,6 +107,8 @@ def _build(request, form, preset) -> Quiz | None:
         questions = pool_for_mode(questions, data["mode"], data["kinds"] or None)
         limit = data["time_limit_minutes"]
         per_question = data["per_question_minutes"]
+        if data["mode"] == Quiz.Mode.INTERVIEW and data["follow_ups"]:
+            return _interview_with_follow_ups(request, questions, data, now)
         quiz = create_quiz(
             user=request.user,
             questions=questions,
@@ -105,4 +121,19 @@ def _build(request, form, preset) -> Quiz | None:
         )
         if quiz.size < data["size"]:
             messages.info(request, f"Only {quiz.size} questions match your choices, so this quiz has {quiz.size}.")
+    return quiz
+
+
+def _interview_with_follow_ups(request, questions, data, now) -> Quiz:
+    per_question = data["per_question_minutes"]
+    quiz = create_interview(
+        user=request.user,
+        questions=questions,
+        size=data["size"],
+        title="Interview quiz",
+        now=now,
+        per_question_seconds=per_question * 60 if per_question else None,
+    )
+    if quiz.size < data["size"]:
+        messages.info(request, f"Only {quiz.size} questions match your choices, so this quiz has {quiz.size}.")
     return quiz

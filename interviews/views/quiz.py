@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from interviews.chains import drill_downs
 from interviews.forms import AnswerForm, RatingForm
 from interviews.models import Answer, Question, Quiz, QuizQuestion
 from interviews.quizzes import (
@@ -366,6 +367,7 @@ def quiz_results(request, pk):
         "by_topic": by_topic,
         "time_taken_seconds": round(time_taken / 1000),
         "missed_count": sum(1 for item, answer, _ in rows if not (answer and answer.is_correct)),
+        "drill_downs": drill_downs(items),
     }
     return render_page(request, "interviews/quiz_results.html", context)
 

@@ -40,7 +40,10 @@ class Command(BaseCommand):
                 self.stderr.write(f"  {error}")
             raise CommandError(f"{len(errors)} problem(s) found; nothing was written.")
         if check:
-            self.stdout.write(self.style.SUCCESS(f"{len(bank.questions)} questions are valid; nothing was written."))
+            chains = f" and {len(bank.chains)} follow-up chains" if bank.chains else ""
+            self.stdout.write(
+                self.style.SUCCESS(f"{len(bank.questions)} questions{chains} are valid; nothing was written.")
+            )
             return
 
         def progress(done, total):
@@ -51,6 +54,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Question bank: {result.created} created, {result.updated} updated, "
-                f"{result.unchanged} unchanged ({len(bank.topics)} topics) in {time.perf_counter() - started:.2f}s."
+                f"{result.unchanged} unchanged ({len(bank.topics)} topics, {len(bank.chains)} follow-up chains, "
+                f"{result.links_changed} links changed) in {time.perf_counter() - started:.2f}s."
             )
         )
