@@ -10,6 +10,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from interviews.learner_state import STATES
 from interviews.models import Answer, JournalEntry, Note, Profile, Question, Report
 from interviews.shuffle import choice_order
 
@@ -355,3 +356,9 @@ class JournalFilterForm(forms.Form):
         if topic := data.get("topic"):
             entries = entries.filter(question__topic__slug=topic)
         return entries
+
+
+class LearnerStateForm(forms.Form):
+    """The bank filtered by the learner's own state of each question; part of the bank's query string."""
+
+    state = forms.ChoiceField(label="My progress", required=False, choices=[("", "Any"), *STATES.items()])

@@ -11,6 +11,7 @@ from interviews.models import Profile, Question, ReviewCard
 
 SESSION_KEY = "review_prefs"
 MAX_SESSION_SIZE = 50
+AHEAD_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -192,3 +193,11 @@ def session_questions(user, *, now: datetime, prefs: Prefs):
         # Preparing for an interview: unseen questions join too, drawn across the topics.
         new_ids += list(_unseen_questions(user).order_by("?").values_list("id", flat=True)[: room - len(new_ids)])
     return due_ids + new_ids
+
+
+def ahead_questions(user, *, limit: int = AHEAD_SIZE) -> list[int]:
+    """Review ahead: the learnt cards due soonest, for when nothing is due."""
+    cards = ReviewCard.objects.filter(
+        user=user, reps__gt=0, suspended=False, question__status=Question.Status.PUBLISHED
+    ).order_by("due", "id")
+    return list(cards.values_list("question_id", flat=True)[:limit])

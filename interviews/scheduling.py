@@ -78,6 +78,14 @@ def review(
     )
 
 
+def next_due_times(card_id: int, stored: CardState, *, now: datetime, desired_retention: float) -> dict[str, datetime]:
+    """When the card would come back after each self-rating: what the rating buttons show."""
+    return {
+        name: review(card_id, stored, rating, now=now, desired_retention=desired_retention)[0].due
+        for name, rating in SELF_RATINGS.items()
+    }
+
+
 def end_of_today(now: datetime, time_zone: str) -> datetime:
     """The first instant of tomorrow in the learner's time zone: due means due before it."""
     zone = ZoneInfo(time_zone)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interviews.views import accounts, bank, builder, dashboard, journal, leeches, pages, quiz, review
+from interviews.views import accounts, bank, builder, dashboard, journal, leeches, notes, pages, quiz, review
 
 app_name = "interviews"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("questions/", bank.question_list, name="question-list"),
     path("questions/<slug:slug>/", bank.question_detail, name="question-detail"),
     path("bookmarks/", bank.bookmark_list, name="bookmark-list"),
+    path("notes/", notes.note_list, name="note-list"),
     path("review/", review.review, name="review"),
     path("review/leeches/", leeches.leech_list, name="leech-list"),
     path("journal/", journal.journal, name="journal"),

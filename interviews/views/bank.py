@@ -10,9 +10,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from interviews.forms import NoteForm, QuestionFilterForm, ReportForm
+from interviews.forms import LearnerStateForm, NoteForm, QuestionFilterForm, ReportForm
+from interviews.learner_state import with_learner_state
 from interviews.models import Bookmark, Note, Question, Topic
-from interviews.review import ensure_card
+from interviews.review import ensure_card, prefs_for
+from interviews.scheduling import end_of_today
 from interviews.shuffle import choice_order, page_seed
 from interviews.views import render_page
 
@@ -26,13 +28,26 @@ def question_list(request):
     form = QuestionFilterForm(request.GET, topics=topics)
     form.is_valid()
     questions = form.filter(Question.objects.published().select_related("topic").with_bookmark_state(request.user))
+    questions, state_form = _learner_state(request, questions)
     page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     chosen = form.cleaned_data.get("topic") if form.is_valid() else None
     topic = next((t for t in topics if t.slug == chosen), None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "topic": topic}
+    context = {"form": form, "page": page, "query": query.urlencode(), "topic": topic, "state_form": state_form}
     return render_page(request, "interviews/question_list.html", context, partial="question-results")
+
+
+def _learner_state(request, questions):
+    """For a signed-in learner: each question's state for them, and the filter by it."""
+    if not request.user.is_authenticated:
+        return questions, None
+    state_form = LearnerStateForm(request.GET)
+    prefs = prefs_for(request)
+    questions = with_learner_state(questions, request.user, due_before=end_of_today(timezone.now(), prefs.time_zone))
+    if state_form.is_valid() and (state := state_form.cleaned_data["state"]):
+        questions = questions.filter(learner_state=state)
+    return questions, state_form
 
 
 @require_http_methods(["GET", "POST"])

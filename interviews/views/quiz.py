@@ -134,7 +134,7 @@ def _card(request, quiz, item, now, *, state, items=None, form=None, rating_form
         "notice": notice,
         "unanswered": sum(1 for i in items if getattr(i, "answer", None) is None) if items else 0,
         "choice_states": _choice_states(item, answer) if state == "feedback" else None,
-        **card_aids(request, quiz, item, state, form),
+        **card_aids(request, quiz, item, state, form, now),
     }
     return render_page(request, "interviews/quiz_detail.html", context, partial="question-card", status=status)
 

@@ -4,14 +4,14 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from interviews.models import Question, Quiz
 from interviews.quizzes import EmptyPool, create_quiz
-from interviews.review import due_summary, prefs_for, session_questions
+from interviews.review import AHEAD_SIZE, ahead_questions, due_summary, prefs_for, session_questions
 
 
 @require_http_methods(["GET", "POST"])
@@ -23,14 +23,15 @@ def review(request):
     if request.method == "POST":
         if unfinished:
             return redirect(unfinished)
-        question_ids = session_questions(request.user, now=now, prefs=prefs)
+        ahead = request.POST.get("ahead") == "1"
+        question_ids = ahead_questions(request.user) if ahead else session_questions(request.user, now=now, prefs=prefs)
         try:
             quiz = create_quiz(
                 user=request.user,
                 questions=Question.objects.filter(pk__in=question_ids),
                 mode=Quiz.Mode.REVIEW,
                 size=len(question_ids) or 1,
-                title=f"Review of {now.astimezone(ZoneInfo(prefs.time_zone)):%-d %B}",
+                title=f"{'Review ahead' if ahead else 'Review'} of {now.astimezone(ZoneInfo(prefs.time_zone)):%-d %B}",
                 now=now,
             )
         except EmptyPool:
@@ -38,8 +39,12 @@ def review(request):
             return redirect("interviews:review")
         return redirect(quiz)
     summary = due_summary(request.user, now=now, prefs=prefs)
-    next_due = None
+    next_due, ahead = None, 0
     if not summary["total"]:
-        next_due = request.user.review_cards.filter(reps__gt=0).aggregate(next=Min("due"))["next"]
-    context = {"summary": summary, "unfinished": unfinished, "next_due": next_due, "prefs": prefs}
+        learnt = request.user.review_cards.filter(
+            reps__gt=0, suspended=False, question__status=Question.Status.PUBLISHED
+        )
+        found = learnt.aggregate(next=Min("due"), learnt=Count("id"))
+        next_due, ahead = found["next"], min(found["learnt"], AHEAD_SIZE)
+    context = {"summary": summary, "unfinished": unfinished, "next_due": next_due, "prefs": prefs, "ahead": ahead}
     return render(request, "interviews/review.html", context)
