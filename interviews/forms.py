@@ -99,7 +99,8 @@ class DeleteAccountForm(forms.Form):
         label="Your password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="Deleting your account removes your quizzes, answers, bookmarks and notes for good.",
+        help_text="Deleting your account removes your quizzes, answers, bookmarks, notes, mistake journal and "
+        "review schedule for good.",
     )
 
     def __init__(self, user, *args, **kwargs):
@@ -322,6 +323,10 @@ class JournalEntryForm(forms.ModelForm):
         labels = {"reason": "Why did you miss it?", "note": "In your own words (optional)"}
         widgets = {"note": forms.TextInput(attrs={"autocomplete": "off"})}
         error_messages = {"note": {"max_length": "Keep it to one line of at most 200 characters."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", "Not said yet"), *JournalEntry.Reason.choices]
 
 
 class JournalFilterForm(forms.Form):

@@ -165,8 +165,8 @@ def verdict(ready: Readiness, plan: Plan | None, interview_day: date) -> tuple[s
         return "today", f"Your interview is {day}. Good luck: {ready.share_ready}% of the bank is ready."
     if plan.fits:
         return "on-track", (
-            f"Not yet ({ready.share_ready}% ready), but on track: about {plan.per_day} questions a day until {day} "
-            f"meets every question at least {BUFFER_DAYS} days before it and reviews each once more."
+            f"Not yet ({ready.share_ready}% ready), but on track: at about {plan.per_day} questions a day until {day} "
+            f"you meet every question at least {BUFFER_DAYS} days before it and review each once more."
         )
     return "behind", (
         f"Not at this pace: at your cap of {plan.cap} new questions a day, {plan.still_unseen} questions would "

@@ -145,7 +145,7 @@ def test_readiness_counts_unseen_questions_as_not_known():
     ("ready", "unseen", "cap", "answer", "words"),
     [
         (9, 0, 30, "yes", "Yes: 90% of the bank is ready for Monday 16 March."),
-        (2, 8, 30, "on-track", "Not yet (20% ready), but on track: about 2 questions a day until Monday 16 March"),
+        (2, 8, 30, "on-track", "Not yet (20% ready), but on track: at about 2 questions a day until Monday 16 March"),
         (0, 500, 10, "behind", "at your cap of 10 new questions a day, 360 questions would still be new"),
     ],
 )
