@@ -305,10 +305,10 @@ def test_a_miss_stops_the_drill_down_and_the_results_say_how_deep(learner_client
     if order[0] == singles[0].pk:
         reveal_and_rate(learner_client, quiz, singles[0], "good")
     page = learner_client.get(quiz.get_absolute_url()).content.decode()
-    assert "Drill-down</span> Question 1 of 3: answer well and the interviewer digs deeper." in page
+    assert "Drill-down</span> Level 1 of 3: answer well and the interviewer digs deeper." in page
     reveal_and_rate(learner_client, quiz, chain[0], "good")
     page = learner_client.get(quiz.get_absolute_url()).content.decode()
-    assert "Question 2 of 3: the interviewer follows up on your last answer." in page
+    assert "Level 2 of 3: the interviewer follows up on your last answer." in page
     response = reveal_and_rate(learner_client, quiz, chain[1], "hard")
     page = learner_client.get(response["Location"]).content.decode()
     assert "The drill-down stops here" in page

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "verbose_name": "follow-up question",
+                "verbose_name": "follow-up link",
                 "constraints": [
                     models.CheckConstraint(
                         condition=models.Q(("question", models.F("follow_up")), _negated=True),

@@ -22,7 +22,7 @@ class FollowUp(models.Model):
     )
 
     class Meta:
-        verbose_name = "follow-up question"
+        verbose_name = "follow-up link"  # not "question": admin lists it beside Questions
         constraints = [models.CheckConstraint(condition=~Q(question=F("follow_up")), name="follow_up_not_itself")]
 
     def __str__(self):
