@@ -18,7 +18,7 @@ BIN := $(VENV)/bin
 TORCH_VENV := .venv-torch
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: help setup run test lint format check-content bench curator clean
+.PHONY: help setup run test lint format check-content bench profile curator clean
 
 help:
 	@echo "make run            set up everything and serve http://127.0.0.1:8000"
@@ -26,6 +26,7 @@ help:
 	@echo "make lint           ruff check and format check"
 	@echo "make check-content  run every runnable code block of the question bank against PyTorch"
 	@echo "make bench          measure throughput and latency against a bare Django view"
+	@echo "make profile        in-process medians and query counts of the quiz page, answers and dashboard"
 	@echo "make curator USER=name  put an existing user in the Curators group"
 
 $(BIN)/python:
@@ -74,3 +75,6 @@ curator: setup
 
 clean:
 	rm -rf $(VENV) $(TORCH_VENV) staticfiles .pytest_cache .ruff_cache
+
+profile: setup
+	$(BIN)/python scripts/profile_core_loop.py
