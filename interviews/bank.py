@@ -329,7 +329,9 @@ def dump_bank(topics: list[dict], questions: list[dict]) -> str:
     if topics:
         document["topics"] = [compact(t) for t in topics]
     if questions:
-        document["questions"] = [compact({**q, "choices": [compact(c) for c in q.get("choices") or []]}) for q in questions]
+        document["questions"] = [
+            compact({**q, "choices": [compact(c) for c in q.get("choices") or []]}) for q in questions
+        ]
     return yaml.dump(document, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=100)
 
 

@@ -242,13 +242,12 @@ def _restored(snapshot: dict | None, reviewed_at) -> scheduling.CardState:
 OVERRIDE_REFUSALS = {
     "kind": "Only typed answers can be claimed right; choices are graded exactly.",
     "unanswered": "Answer the question before you claim your answer was right.",
-    "correct": "This answer is already marked correct.",
     "exam": "Submit the exam first; then you can claim a typed answer was right.",
 }
 
 
 def override_answer(*, quiz: Quiz, item: QuizQuestion, now, prefs: Prefs) -> Outcome:
-    """ "I was right": regrade a typed answer marked wrong as correct, and replay its review.
+    """Regrade a typed answer marked wrong as correct ("I was right"), and replay its review.
 
     The card is rescheduled as if the answer had been graded right when it was reviewed, from the
     state stored before that review, provided no later review has moved the card since.

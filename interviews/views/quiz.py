@@ -269,7 +269,7 @@ def _rate(request, pk):
 
 
 def _override(request, pk):
-    """ "I was right": the learner claims a typed answer marked wrong was right."""
+    """The learner claims a typed answer marked wrong was right ("I was right")."""
     now = timezone.now()
     with transaction.atomic():
         item, refusal = _locked_item_or_refusal(request, pk, _question_id(request))
