@@ -557,3 +557,20 @@ def test_empty_preset_is_explained_without_builder_errors(learner_client, bank, 
     assert response.status_code == 422 and message in page
     assert "This field is required" not in page
     assert not Quiz.objects.exists()
+
+
+# Ids out of any column's range
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "99999999999999999999999", "0"])
+def test_quiz_ids_beyond_a_database_integer_are_404(learner_client, learner, bank, number):
+    for path in (f"/quiz/{number}/", f"/quiz/{number}/results/"):
+        assert learner_client.get(path).status_code == 404
+        assert learner_client.post(path, {"action": "answer", "question": bank[0].pk}).status_code == 404
+    assert not Answer.objects.exists()
+
+
+def test_the_largest_database_id_is_an_ordinary_404(learner_client, learner, bank):
+    assert learner_client.get("/quiz/9223372036854775807/").status_code == 404
+    assert learner_client.post("/quiz/9223372036854775807/", {"action": "abandon"}).status_code == 404
+

@@ -15,6 +15,7 @@ from interviews.models import Bookmark, Note, Question, Topic
 from interviews.review import ensure_card
 from interviews.shuffle import choice_order, page_seed
 from interviews.views import render_page
+from interviews.views.quiz import _int
 
 PAGE_SIZE = 20
 RELATED_COUNT = 5
@@ -135,10 +136,9 @@ def _send_report(request, question):
 @login_required
 def bookmark_list(request):
     if request.method == "POST":
-        try:
-            bookmark_id = int(request.POST.get("bookmark", ""))
-        except ValueError:
-            raise Http404("No such bookmark.") from None
+        bookmark_id = _int(request.POST.get("bookmark"))
+        if bookmark_id is None:
+            raise Http404("No such bookmark.")
         bookmark = get_object_or_404(request.user.bookmarks.select_related("question"), pk=bookmark_id)
         bookmark.delete()
         if not request.htmx:
