@@ -18,6 +18,7 @@ AUTO_GRADED_KINDS = ["single", "multiple", "true_false", "short", "output"]
 CHOICE_KINDS = {"single", "multiple", "true_false"}
 TYPED_KINDS = {"short", "output"}
 GOOD_RATINGS = {Answer.Rating.GOOD, Answer.Rating.EASY}
+RETRY_PREFIX = "Retry: "
 
 
 class EmptyPool(Exception):
@@ -59,6 +60,14 @@ def missed_questions(user):
         .values("is_correct")[:1]
     )
     return Question.objects.published().annotate(last_correct=Subquery(latest)).filter(last_correct=False)
+
+
+def retry_title(title: str) -> str:
+    """ "Retry: <the original title>", however many retries deep, within the title column."""
+    original = title.removeprefix(RETRY_PREFIX)
+    while original.startswith(RETRY_PREFIX):
+        original = original.removeprefix(RETRY_PREFIX)
+    return f"{RETRY_PREFIX}{original}"[: Quiz._meta.get_field("title").max_length]
 
 
 def create_quiz(

@@ -574,3 +574,13 @@ def test_the_largest_database_id_is_an_ordinary_404(learner_client, learner, ban
     assert learner_client.get("/quiz/9223372036854775807/").status_code == 404
     assert learner_client.post("/quiz/9223372036854775807/", {"action": "abandon"}).status_code == 404
 
+
+def test_retrying_a_retry_keeps_one_prefix_within_the_title_column(learner_client, learner, bank):
+    quiz = start(learner, size=5)
+    Quiz.objects.filter(pk=quiz.pk).update(title="A" * 120)
+    for _ in range(3):
+        for item in quiz.items.select_related("question"):
+            answer(learner_client, quiz, item.question, wrong_answer(item.question))
+        learner_client.post(url(quiz, "results"), {"action": "retry"})
+        quiz = Quiz.objects.get(source=quiz)
+        assert quiz.title == ("Retry: " + "A" * 120)[:120]

@@ -25,6 +25,7 @@ from interviews.quizzes import (
     override_answer,
     rate_answer,
     record_answer,
+    retry_title,
     set_flag,
     submit_exam,
 )
@@ -380,7 +381,7 @@ def _retry_missed(request, quiz):
             questions=missed,
             mode=mode,
             size=Quiz.MAX_SIZE,
-            title=f"Retry: {quiz.title}",
+            title=retry_title(quiz.title),
             now=timezone.now(),
             source=quiz,
         )
