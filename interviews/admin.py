@@ -1,6 +1,7 @@
 """Curation in Django admin: questions with their choices, history, import/export and report triage."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -25,7 +26,6 @@ from interviews.rules import (
 )
 from interviews.statistics import overridden_texts, with_answer_statistics
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 ACCEPT_OVERRIDE = "_accept_override"
 
 
@@ -354,8 +354,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError("The file is larger than 5 MB.")
+        if upload.size > settings.MAX_IMPORT_BYTES:
+            raise ValidationError(f"The file is larger than {settings.MAX_IMPORT_BYTES / 1_000_000:g} MB.")
         return upload
 
 

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from interviews.bank import export_questions
 from interviews.models import Question
 from tests.conftest import make_user
 from tests.factories import make_question, make_topic
@@ -219,3 +220,14 @@ def test_report_triage_lists_and_resolves(curator_client, learner):
     curator_client.post(changelist, {"action": "mark_resolved", "_selected_action": [report.pk]})
     report.refresh_from_db()
     assert report.status == "resolved" and report.resolved_at is not None
+
+
+def test_import_larger_than_the_limit_is_refused_before_it_is_read(curator_client, settings):
+    settings.MAX_IMPORT_BYTES = 10_000
+    call_command("load_question_bank", verbosity=0)
+    exported = export_questions(Question.objects.all()).encode()
+    assert len(exported) > 100_000
+    upload = SimpleUploadedFile("bank.yaml", exported, content_type="application/yaml")
+    response = curator_client.post(reverse("admin:interviews_question_import"), {"file": upload})
+    assert response.status_code == 413
+    assert "The file is larger than 0.01 MB" in response.content.decode()

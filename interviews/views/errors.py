@@ -1,6 +1,6 @@
 """Error pages in the site's style; they never show a stack trace."""
 
-from django.http import HttpResponseServerError
+from django.http import HttpResponseForbidden, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
@@ -23,4 +23,8 @@ def server_error(request):
 
 
 def csrf_failure(request, reason=""):
+    if request.headers.get("HX-Request") == "true":
+        # A stale token (the person logged in again in another tab): reload the page for a fresh one
+        # rather than swap this error page into part of it.
+        return HttpResponseForbidden("This form has expired.", headers={"HX-Refresh": "true"})
     return render(request, "errors/403_csrf.html", status=403)
