@@ -235,6 +235,15 @@ class AnswerForm(forms.Form):
                 label="Your answer (optional)", required=False, max_length=self.MAX_TEXT, widget=forms.Textarea
             )
 
+    def clean_choice(self):
+        # The widget reads one value of many, and a list field keeps repeats: check what was sent.
+        sent = self.data.getlist(self.add_prefix("choice"))
+        if self.question.kind != "multiple" and len(sent) != 1:
+            raise forms.ValidationError("Choose exactly one answer.")
+        if len(set(sent)) != len(sent):
+            raise forms.ValidationError("Choose each answer at most once.")
+        return self.cleaned_data["choice"]
+
     def choice_ids(self) -> list[int]:
         value = self.cleaned_data.get("choice")
         if value is None:

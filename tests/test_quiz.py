@@ -584,3 +584,24 @@ def test_retrying_a_retry_keeps_one_prefix_within_the_title_column(learner_clien
         learner_client.post(url(quiz, "results"), {"action": "retry"})
         quiz = Quiz.objects.get(source=quiz)
         assert quiz.title == ("Retry: " + "A" * 120)[:120]
+
+
+@pytest.mark.parametrize("kind", ["single", "true_false"])
+def test_two_values_for_a_one_answer_question_are_refused(htmx_client, learner, bank, kind):
+    quiz = start(learner, kind=kind)
+    question = first_item(quiz).question
+    wrong, right = wrong_answer(question)["choice"], right_answer(question)["choice"]
+    response = answer(htmx_client, quiz, question, {"choice": [wrong, right]})
+    assert response.status_code == 422
+    assert "Choose exactly one answer." in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_a_repeated_choice_on_a_multiple_answer_question_is_refused(htmx_client, learner, bank):
+    quiz = start(learner, kind="multiple")
+    question = first_item(quiz).question
+    right = right_answer(question)["choice"]
+    response = answer(htmx_client, quiz, question, {"choice": right + [right[0]] * 900})
+    assert response.status_code == 422
+    assert "Choose each answer at most once." in response.content.decode()
+    assert not Answer.objects.exists()
