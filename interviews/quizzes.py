@@ -34,6 +34,14 @@ class Submission:
     time_taken_ms: int = 0
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """A submission graded against one version of its question."""
+
+    is_correct: bool | None
+    question_version: int
+
+
 @dataclass
 class Outcome:
     answer: Answer | None
@@ -109,7 +117,17 @@ def create_quiz(
     return quiz
 
 
-def locked_item(user, quiz_id: int, question_id: int) -> QuizQuestion:
+def answer_item(user, quiz_id: int, question_id: int) -> QuizQuestion:
+    """One question of the learner's quiz, with its grading key, read without any lock: what an
+    answer is graded against before its transaction opens. Raises QuizQuestion.DoesNotExist."""
+    item = QuizQuestion.objects.select_related("quiz", "question__topic", "answer").get(
+        quiz_id=quiz_id, quiz__user=user, question_id=question_id
+    )
+    load_grading_key([item.question])
+    return item
+
+
+def locked_item(user, quiz_id: int, question_id: int, *, graded: Question | None = None) -> QuizQuestion:
     """One question of the learner's quiz for answering, with the quiz, the question, the stored
     answer and the learner's review card. Raises QuizQuestion.DoesNotExist.
 
@@ -117,6 +135,9 @@ def locked_item(user, quiz_id: int, question_id: int) -> QuizQuestion:
     serialises writers before this read. PostgreSQL locks the quiz row first, in its own
     statement: under READ COMMITTED a row locked and read in the same statement would come back
     with the answer as it was before the wait, and a second tab would insert a duplicate.
+
+    `graded` is the question as answer_item() read it: while its version is still current, its
+    grading key is reused rather than read again inside the lock.
     """
     if connection.features.has_select_for_update:
         list(Quiz.objects.select_for_update().filter(pk=quiz_id, user=user).values_list("pk"))
@@ -127,7 +148,15 @@ def locked_item(user, quiz_id: int, question_id: int) -> QuizQuestion:
         .select_related("quiz", "question__topic", "answer", "learner_card")
         .get(quiz_id=quiz_id, quiz__user=user, question_id=question_id)
     )
-    load_grading_key([item.question])
+    question = item.question
+    if graded is not None and (graded.pk, graded.version, graded.status) == (
+        question.pk,
+        question.version,
+        question.status,
+    ):
+        item.question = graded
+    else:
+        load_grading_key([item.question])
     return item
 
 
@@ -155,11 +184,19 @@ def grade(question: Question, submission: Submission) -> bool | None:
     return grade_choices(question.kind, correct_ids, submission.choice_ids)
 
 
-def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now, prefs: Prefs) -> Outcome:
-    """Store and grade one answer, once. Call inside transaction.atomic() with `quiz` locked.
+def grade_submission(question: Question, submission: Submission) -> Verdict:
+    return Verdict(grade(question, submission), question.version)
+
+
+def record_answer(
+    *, quiz: Quiz, item: QuizQuestion, submission: Submission, now, prefs: Prefs, verdict: Verdict | None = None
+) -> Outcome:
+    """Store one answer, once. Call inside transaction.atomic() with `item` from locked_item().
 
     Practice and interview: the first answer is final; a repeat returns the stored one.
     Exam: a changed answer replaces the stored one until the exam is submitted.
+    `verdict` is the grade given before the transaction opened; it is used while the question is
+    still at the version it was graded against, otherwise the answer is graded again here.
     """
     question = item.question
     if not quiz.is_open:
@@ -171,7 +208,10 @@ def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now
     if existing is not None and not quiz.is_exam:
         return Outcome(existing, item, quiz, replayed=True)
 
-    is_correct = grade(question, submission)
+    if verdict is not None and verdict.question_version == question.version:
+        is_correct = verdict.is_correct
+    else:
+        is_correct = grade(question, submission)
     fields = {
         "question_version": question.version,
         "selected_choice_ids": sorted(submission.choice_ids),

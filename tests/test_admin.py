@@ -231,3 +231,11 @@ def test_import_larger_than_the_limit_is_refused_before_it_is_read(curator_clien
     response = curator_client.post(reverse("admin:interviews_question_import"), {"file": upload})
     assert response.status_code == 413
     assert "The file is larger than 0.01 MB" in response.content.decode()
+
+
+def test_a_regex_the_grader_cannot_run_is_refused_with_the_reason(curator_client):
+    data = question_form(topic=make_topic(), kind="short", accepted=["backward"], answer_regex="(?<=loss\\.)backward")
+    response = curator_client.post(reverse("admin:interviews_question_add"), data)
+    page = response.content.decode()
+    assert "The answer regex does not compile on RE2, the engine that grades: invalid perl operator: (?&lt;" in page
+    assert not Question.objects.exists()

@@ -505,12 +505,13 @@ def test_query_budgets(learner_client, learner, django_assert_max_num_queries, s
     with django_assert_max_num_queries(8):
         assert learner_client.get(url(quiz)).status_code == 200
     items = list(quiz.items.select_related("question").prefetch_related("question__choices"))
+    # An answer is read and graded, then read again under the lock to see what was stored meanwhile.
     for item in items[:-1]:
         data = right_answer(item.question)
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):
             answer(learner_client, quiz, item.question, data)
     data = wrong_answer(items[-1].question)
-    with django_assert_max_num_queries(10):  # the last answer also finishes the quiz
+    with django_assert_max_num_queries(11):  # the last answer also finishes the quiz
         answer(learner_client, quiz, items[-1].question, data)
     with django_assert_max_num_queries(12):
         assert learner_client.get(url(quiz, "results")).status_code == 200
@@ -605,3 +606,24 @@ def test_a_repeated_choice_on_a_multiple_answer_question_is_refused(htmx_client,
     assert response.status_code == 422
     assert "Choose each answer at most once." in response.content.decode()
     assert not Answer.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_typed_answer_is_graded_before_the_write_transaction_opens(learner, bank, monkeypatch):
+    from interviews import quizzes
+
+    in_transaction = []
+    grade_short = quizzes.grade_short
+
+    def watched(*args, **kwargs):
+        in_transaction.append(connection.in_atomic_block)
+        return grade_short(*args, **kwargs)
+
+    monkeypatch.setattr(quizzes, "grade_short", watched)
+    quiz = start(learner, kind="short")
+    client = Client(headers={"HX-Request": "true"})
+    client.force_login(learner)
+    response = answer(client, quiz, first_item(quiz).question, {"text": "backward"})
+    assert "✓ Correct" in response.content.decode()
+    assert in_transaction == [False]
+    assert Answer.objects.get(quiz=quiz).is_correct

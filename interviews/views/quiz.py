@@ -19,7 +19,9 @@ from interviews.quizzes import (
     EmptyPool,
     Outcome,
     Submission,
+    answer_item,
     create_quiz,
+    grade_submission,
     load_grading_key,
     locked_item,
     override_answer,
@@ -185,40 +187,59 @@ def _refused(request, quiz, message, status=409):
     return redirect(quiz)
 
 
-def _locked_item_or_refusal(request, pk, question_id):
+def _locked_item_or_refusal(request, pk, question_id, *, graded=None):
     """The item to answer, or the response that refuses it: 404 for someone else's quiz."""
     try:
-        return locked_item(request.user, pk, question_id or 0), None
+        return locked_item(request.user, pk, question_id or 0, graded=graded), None
     except QuizQuestion.DoesNotExist:
-        quiz = get_object_or_404(request.user.quizzes, pk=pk)
-        return None, _refused(request, quiz, "That question is not part of this quiz.", status=422)
+        return None, _not_in_quiz(request, pk)
+
+
+def _not_in_quiz(request, pk):
+    quiz = get_object_or_404(request.user.quizzes, pk=pk)
+    return _refused(request, quiz, "That question is not part of this quiz.", status=422)
 
 
 def _answer(request, pk):
     now = timezone.now()
     prefs = prefs_for(request)
+    question_id = _question_id(request)
+    # Validate and grade before the write transaction: a slow grade must never hold the lock
+    # that every other writer waits for.
+    try:
+        item = answer_item(request.user, pk, question_id or 0)
+    except QuizQuestion.DoesNotExist:
+        return _not_in_quiz(request, pk)
+    form = AnswerForm(request.POST, question=item.question, seed=item_seed(item.pk))
+    valid = form.is_valid()
+    submission = Submission(
+        choice_ids=form.choice_ids() if valid else [],
+        text=form.cleaned_data.get("text", "") if valid else "",
+        time_taken_ms=_time_taken_ms(request.POST.get("shown", ""), item.question_id),
+    )
+    if not valid and getattr(item, "answer", None) is None:
+        return _refused_answer(request, item.quiz, item, form, now)
+    verdict = grade_submission(item.question, submission) if valid else None
     with transaction.atomic():
-        item, refusal = _locked_item_or_refusal(request, pk, _question_id(request))
+        item, refusal = _locked_item_or_refusal(request, pk, question_id, graded=item.question)
         if refusal:
             return refusal
         quiz = item.quiz
-        form = AnswerForm(request.POST, question=item.question, seed=item_seed(item.pk))
+        # Stored meanwhile (another tab): a final answer is replayed whatever this one says.
         replay = getattr(item, "answer", None) is not None and not quiz.is_exam
-        if not replay and not form.is_valid():
+        if not replay and not valid:
             outcome = None
         else:
-            valid = form.is_valid()
-            submission = Submission(
-                choice_ids=form.choice_ids() if valid else [],
-                text=form.cleaned_data.get("text", "") if valid else "",
-                time_taken_ms=_time_taken_ms(request.POST.get("shown", ""), item.question_id),
-            )
-            outcome = record_answer(quiz=quiz, item=item, submission=submission, now=now, prefs=prefs)
+            outcome = record_answer(quiz=quiz, item=item, submission=submission, now=now, prefs=prefs, verdict=verdict)
     if outcome is None:
-        if quiz.is_exam:
-            return _exam_page(request, quiz, now, position=item.position, form=form, status=422)
-        return _card(request, quiz, item, now, state="question", form=form, status=422)
+        return _refused_answer(request, quiz, item, form, now)
     return _after_answer(request, outcome, now)
+
+
+def _refused_answer(request, quiz, item, form, now):
+    if quiz.is_exam:
+        return _exam_page(request, quiz, now, position=item.position, form=form, status=422)
+    return _card(request, quiz, item, now, state="question", form=form, status=422)
 
 
 def _after_answer(request, outcome: Outcome, now):
