@@ -19,6 +19,12 @@ CHOICE_KINDS = {"single", "multiple", "true_false"}
 TYPED_KINDS = {"short", "output"}
 GOOD_RATINGS = {Answer.Rating.GOOD, Answer.Rating.EASY}
 RETRY_PREFIX = "Retry: "
+WITHDRAWN_REASON = (
+    "A curator withdrew it because it was found to be wrong or unclear; it does not count towards your score."
+)
+WITHDRAWN = f"This question was skipped. {WITHDRAWN_REASON}"
+# A quiz question still to answer: no answer yet, or an open question revealed but not yet rated.
+NOT_FINAL = Q(answer__isnull=True) | Q(answer__is_correct__isnull=True)
 
 
 class EmptyPool(Exception):
@@ -207,6 +213,8 @@ def record_answer(
     existing = getattr(item, "answer", None)
     if existing is not None and not quiz.is_exam:
         return Outcome(existing, item, quiz, replayed=True)
+    if question.status != Question.Status.PUBLISHED:
+        return _withdrawn(quiz, item, now)
 
     if verdict is not None and verdict.question_version == question.version:
         is_correct = verdict.is_correct
@@ -340,7 +348,7 @@ def override_answer(*, quiz: Quiz, item: QuizQuestion, now, prefs: Prefs) -> Out
     quiz.correct_count += 1
     quiz_fields = ["correct_count"]
     if not quiz.is_open:
-        quiz.score_percent = round(100 * quiz.correct_count / quiz.size) if quiz.size else 0
+        quiz.score_percent = quiz.score()
         quiz_fields.append("score_percent")
     quiz.save(update_fields=quiz_fields)
     return Outcome(answer, item, quiz)
@@ -357,6 +365,8 @@ def rate_answer(
         return Outcome(None, item, quiz, refused="Reveal the model answer before you rate yourself.")
     if answer.self_rating:
         return Outcome(answer, item, quiz, replayed=True)
+    if item.question.status != Question.Status.PUBLISHED:
+        return _withdrawn(quiz, item, now)
     answer.self_rating = rating
     answer.covered_points = sorted(set(covered_points))
     answer.is_correct = rating in GOOD_RATINGS
@@ -379,6 +389,39 @@ def rate_answer(
     return Outcome(answer, item, quiz)
 
 
+def skip_withdrawn(*, quiz: Quiz, now) -> list[int]:
+    """Skip every question of the quiz that a curator withdrew (archived or sent back to draft)
+    before the learner gave it a final answer: it is not asked and not counted, and the quiz can
+    still be finished. Call inside transaction.atomic() with `quiz` locked; returns the positions."""
+    items = quiz.items.filter(NOT_FINAL, skipped=False).exclude(question__status=Question.Status.PUBLISHED)
+    positions = sorted(items.values_list("position", flat=True))
+    if positions:
+        quiz.items.filter(position__in=positions).update(skipped=True)
+        _skip(quiz, len(positions), now)
+    return positions
+
+
+def _withdrawn(quiz: Quiz, item: QuizQuestion, now) -> Outcome:
+    """Refuse an answer to a question withdrawn since the quiz was drawn, and skip it."""
+    if item.skipped:
+        return Outcome(None, item, quiz, refused=WITHDRAWN)
+    if getattr(item, "answer", None) is not None and item.answer.is_final:
+        return Outcome(item.answer, item, quiz, refused=WITHDRAWN)  # an exam answer stands as given
+    QuizQuestion.objects.filter(pk=item.pk).update(skipped=True)
+    item.skipped = True
+    _skip(quiz, 1, now)
+    return Outcome(None, item, quiz, refused=WITHDRAWN)
+
+
+def _skip(quiz: Quiz, count: int, now):
+    quiz.skipped_count += count
+    fields = ["skipped_count"]
+    if not quiz.is_exam and quiz.answered_count + quiz.skipped_count >= quiz.size:
+        quiz.finish(now=now, save=False)
+        fields += ["status", "finished_at", "score_percent"]
+    quiz.save(update_fields=fields)
+
+
 def _count(quiz: Quiz, answered_delta: int, correct_delta: int, now):
     """Update the quiz's progress in one statement; the row is locked, so plain arithmetic is safe."""
     if not (answered_delta or correct_delta):
@@ -387,7 +430,7 @@ def _count(quiz: Quiz, answered_delta: int, correct_delta: int, now):
     quiz.correct_count += correct_delta
     fields = ["answered_count", "correct_count"]
     # Practice and interview quizzes end with their last final answer; an exam ends when submitted.
-    if not quiz.is_exam and quiz.answered_count >= quiz.size:
+    if not quiz.is_exam and quiz.answered_count + quiz.skipped_count >= quiz.size:
         quiz.finish(now=now, save=False)
         fields += ["status", "finished_at", "score_percent"]
     quiz.save(update_fields=fields)
@@ -395,6 +438,7 @@ def _count(quiz: Quiz, answered_delta: int, correct_delta: int, now):
 
 def submit_exam(*, quiz: Quiz, now, prefs: Prefs):
     """Finish an exam and reschedule the review card of every answered question."""
+    skip_withdrawn(quiz=quiz, now=now)
     quiz.finish(now=now)
     answers = (
         quiz.answers.select_related("item")

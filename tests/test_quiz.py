@@ -627,3 +627,70 @@ def test_a_typed_answer_is_graded_before_the_write_transaction_opens(learner, ba
     assert "✓ Correct" in response.content.decode()
     assert in_transaction == [False]
     assert Answer.objects.get(quiz=quiz).is_correct
+
+
+# Questions a curator withdraws while a quiz is under way
+
+
+def test_a_withdrawn_question_is_skipped_with_the_reason_and_the_quiz_still_finishes(learner_client, learner, bank):
+    quiz = start(learner, size=5, kind="single")
+    items = list(quiz.items.select_related("question"))
+    answer(learner_client, quiz, items[0].question, right_answer(items[0].question))
+    items[1].question.archive()
+    items[2].question.unpublish()
+    page = learner_client.get(url(quiz)).content.decode()
+    assert "Questions 2 and 3 were skipped. A curator withdrew them" in page
+    assert items[3].question.prompt in page
+    response = answer(
+        learner_client, quiz, items[1].question, right_answer(items[1].question), **{"HX-Request": "true"}
+    )
+    assert "This question was skipped. A curator withdrew it" in response.content.decode()
+    assert Answer.objects.filter(quiz=quiz).count() == 1
+    for item in items[3:]:
+        answer(learner_client, quiz, item.question, right_answer(item.question))
+    quiz.refresh_from_db()
+    assert (quiz.status, quiz.skipped_count, quiz.score_percent) == ("finished", 2, 100)
+    results = learner_client.get(url(quiz, "results")).content.decode()
+    assert "You scored 3 out of 3 (100%)" in results
+    assert results.count("Skipped: withdrawn by a curator, not counted") == 2
+    assert "Retry the" not in results
+
+
+def test_an_answer_to_a_question_withdrawn_while_on_screen_is_refused_and_can_end_the_quiz(htmx_client, learner, bank):
+    quiz = start(learner, size=5, kind="short")
+    items = list(quiz.items.select_related("question"))
+    for item in items[:4]:
+        answer(htmx_client, quiz, item.question, right_answer(item.question))
+    items[4].question.archive()
+    response = answer(htmx_client, quiz, items[4].question, right_answer(items[4].question))
+    page = response.content.decode()
+    assert "This question was skipped. A curator withdrew it" in page and "See your results" in page
+    assert not Answer.objects.filter(item=items[4]).exists()
+    quiz.refresh_from_db()
+    assert (quiz.status, quiz.score_percent) == ("finished", 100)
+
+
+def test_the_last_question_withdrawn_sends_the_learner_to_the_results(htmx_client, learner, bank):
+    quiz = start(learner, size=5, kind="single")
+    items = list(quiz.items.select_related("question"))
+    for item in items[:4]:
+        answer(htmx_client, quiz, item.question, wrong_answer(item.question))
+    items[4].question.archive()
+    response = htmx_client.get(url(quiz))
+    assert response["HX-Redirect"] == url(quiz, "results")
+    quiz.refresh_from_db()
+    assert (quiz.status, quiz.skipped_count, quiz.score_percent) == ("finished", 1, 0)
+
+
+def test_a_withdrawn_exam_question_says_why_and_is_not_counted(learner_client, learner, bank):
+    quiz = start(learner, mode="exam", size=5, kind="single")
+    items = list(quiz.items.select_related("question"))
+    answer(learner_client, quiz, items[0].question, right_answer(items[0].question))
+    items[1].question.archive()
+    page = learner_client.get(url(quiz), {"q": 2}).content.decode()
+    assert "This question was skipped. A curator withdrew it" in page and "Save answer" not in page
+    answer(learner_client, quiz, items[1].question, right_answer(items[1].question))
+    learner_client.post(url(quiz), {"action": "submit", "confirm": "1"})
+    quiz.refresh_from_db()
+    assert (quiz.status, quiz.skipped_count, quiz.correct_count, quiz.score_percent) == ("finished", 1, 1, 25)
+    assert Answer.objects.filter(quiz=quiz).count() == 1

@@ -11,11 +11,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from interviews.forms import AnswerForm, RatingForm
 from interviews.models import Answer, Question, Quiz, QuizQuestion
 from interviews.quizzes import (
     CHOICE_KINDS,
+    NOT_FINAL,
+    WITHDRAWN,
+    WITHDRAWN_REASON,
     EmptyPool,
     Outcome,
     Submission,
@@ -29,6 +33,7 @@ from interviews.quizzes import (
     record_answer,
     retry_title,
     set_flag,
+    skip_withdrawn,
     submit_exam,
 )
 from interviews.review import prefs_for
@@ -36,8 +41,8 @@ from interviews.shuffle import choice_order, item_seed
 from interviews.views import render_page
 
 MAX_TIME_TAKEN_MS = 60 * 60 * 1000
-# A quiz question still to answer: no answer yet, or an open question revealed but not yet rated.
-NOT_FINAL = Q(answer__isnull=True) | Q(answer__is_correct__isnull=True)
+# A quiz question still to ask: no final answer, and not skipped as withdrawn.
+STILL_TO_ASK = NOT_FINAL & Q(skipped=False)
 SHOWN_SALT = "quiz-question-shown"
 
 
@@ -66,11 +71,11 @@ def quiz_detail(request, pk):
         # The common case, an open practice or interview quiz: its current question in one query.
         item = (
             QuizQuestion.objects.select_related("quiz", "question__topic", "answer")
-            .filter(NOT_FINAL, quiz_id=pk, quiz__user=request.user, quiz__status=Quiz.Status.IN_PROGRESS)
+            .filter(STILL_TO_ASK, quiz_id=pk, quiz__user=request.user, quiz__status=Quiz.Status.IN_PROGRESS)
             .exclude(quiz__mode=Quiz.Mode.EXAM)
             .first()
         )
-        if item is not None:
+        if item is not None and item.question.status == Question.Status.PUBLISHED:
             return _current_card(request, item.quiz, item, now)
     quiz = get_object_or_404(request.user.quizzes, pk=pk)
     if quiz.is_open and quiz.is_past_deadline(now):
@@ -88,17 +93,37 @@ def quiz_detail(request, pk):
         return redirect("interviews:quiz-results", pk=quiz.pk)
     if quiz.is_exam:
         return _exam_page(request, quiz, now)
-    item = quiz.items.select_related("question__topic", "answer").filter(NOT_FINAL).first()
+    item = quiz.items.select_related("question__topic", "answer").filter(STILL_TO_ASK).first()
+    notice = ""
+    if item is not None and item.question.status != Question.Status.PUBLISHED:
+        with transaction.atomic():
+            quiz = get_object_or_404(request.user.quizzes.select_for_update(), pk=pk)
+            positions = skip_withdrawn(quiz=quiz, now=now)
+        notice = _skipped_notice(positions) if positions else ""
+        if not quiz.is_open:  # that was the last question
+            messages.info(request, notice)
+            return _go_to_results(request, quiz)
+        item = quiz.items.select_related("question__topic", "answer").filter(STILL_TO_ASK).first()
     if item is None:  # every question has a final answer
         return redirect("interviews:quiz-results", pk=quiz.pk)
-    return _current_card(request, quiz, item, now)
+    return _current_card(request, quiz, item, now, notice=notice)
 
 
-def _current_card(request, quiz, item, now):
+def _skipped_notice(positions: list[int]) -> str:
+    if len(positions) == 1:
+        return f"Question {positions[0]} was skipped. {WITHDRAWN_REASON}"
+    numbers = f"{', '.join(map(str, positions[:-1]))} and {positions[-1]}"
+    return (
+        f"Questions {numbers} were skipped. A curator withdrew them because they were found to be wrong "
+        "or unclear; they do not count towards your score."
+    )
+
+
+def _current_card(request, quiz, item, now, *, notice=""):
     """The question to answer next, or its rating step if it is an open question already revealed."""
     load_grading_key([item.question])
     state = "rating" if getattr(item, "answer", None) is not None else "question"
-    return _card(request, quiz, item, now, state=state)
+    return _card(request, quiz, item, now, state=state, notice=notice)
 
 
 def _exam_page(request, quiz, now, *, position=None, form=None, notice="", status=200):
@@ -107,7 +132,14 @@ def _exam_page(request, quiz, now, *, position=None, form=None, notice="", statu
     position = min(max(1, position), len(items))
     item = items[position - 1]
     load_grading_key([item.question])
-    return _card(request, quiz, item, now, state="exam", items=items, form=form, notice=notice, status=status)
+    state = "withdrawn" if _is_withdrawn(item) else "exam"
+    return _card(request, quiz, item, now, state=state, items=items, form=form, notice=notice, status=status)
+
+
+def _is_withdrawn(item) -> bool:
+    """Skipped, or withdrawn by a curator and not answered yet (so it will be skipped)."""
+    answer = getattr(item, "answer", None)
+    return item.skipped or (item.question.status != Question.Status.PUBLISHED and answer is None)
 
 
 def _card(request, quiz, item, now, *, state, items=None, form=None, rating_form=None, notice="", status=200):
@@ -133,7 +165,10 @@ def _card(request, quiz, item, now, *, state, items=None, form=None, rating_form
         "seconds_left": quiz.seconds_left(now),
         "items": items,
         "notice": notice,
-        "unanswered": sum(1 for i in items if getattr(i, "answer", None) is None) if items else 0,
+        "unanswered": sum(1 for i in items if getattr(i, "answer", None) is None and not _is_withdrawn(i))
+        if items
+        else 0,
+        "withdrawn": WITHDRAWN,
         "choice_states": _choice_states(item, answer) if state == "feedback" else None,
     }
     return render_page(request, "interviews/quiz_detail.html", context, partial="question-card", status=status)
@@ -330,7 +365,7 @@ def _submit(request, pk):
         quiz = get_object_or_404(request.user.quizzes.select_for_update(), pk=pk)
         if not quiz.is_open:
             return redirect("interviews:quiz-results", pk=quiz.pk)
-        unanswered = quiz.size - quiz.answered_count
+        unanswered = quiz.counted_size - quiz.answered_count
         if unanswered and request.POST.get("confirm") != "1" and not quiz.is_past_deadline(now):
             position = _int(request.POST.get("position")) or 1
             notice = (
@@ -352,10 +387,9 @@ def _abandon(request, pk):
 
 
 def _go_to_results(request, quiz):
-    response = redirect("interviews:quiz-results", pk=quiz.pk)
-    if request.htmx:
-        response["HX-Redirect"] = response["Location"]
-    return response
+    if request.htmx:  # the whole page, not swapped into the card
+        return HttpResponseClientRedirect(reverse("interviews:quiz-results", args=[quiz.pk]))
+    return redirect("interviews:quiz-results", pk=quiz.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -384,7 +418,7 @@ def quiz_results(request, pk):
         "rows": rows,
         "by_topic": by_topic,
         "time_taken_seconds": round(time_taken / 1000),
-        "missed_count": sum(1 for item, answer, _ in rows if not (answer and answer.is_correct)),
+        "missed_count": sum(1 for item, answer, _ in rows if not (answer and answer.is_correct) and not item.skipped),
     }
     return render_page(request, "interviews/quiz_results.html", context)
 
