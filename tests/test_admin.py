@@ -239,3 +239,34 @@ def test_a_regex_the_grader_cannot_run_is_refused_with_the_reason(curator_client
     page = response.content.decode()
     assert "The answer regex does not compile on RE2, the engine that grades: invalid perl operator: (?&lt;" in page
     assert not Question.objects.exists()
+
+
+def test_a_revert_from_history_is_a_new_version_and_versions_never_repeat(admin_client):
+    question = make_question(kind="open", prompt="Original prompt?")
+    change = reverse("admin:interviews_question_change", args=[question.pk])
+
+    def form(prompt):
+        return question_form(
+            topic=question.topic,
+            kind="open",
+            prompt=prompt,
+            slug=question.slug,
+            status="published",
+            key_points="First point\nSecond point",
+            answer=question.answer,
+        )
+
+    assert admin_client.post(change, form("Edited prompt?")).status_code == 302
+    question.refresh_from_db()
+    assert question.version == 2
+    original = question.history.order_by("history_id").first()
+    revert = reverse("admin:interviews_question_simple_history", args=[question.pk, original.history_id])
+    assert "multipart/form-data" not in admin_client.get(revert).content.decode()
+    assert admin_client.post(revert, form("Original prompt?")).status_code == 302
+    question.refresh_from_db()
+    assert (question.prompt, question.version) == ("Original prompt?", 3)
+    assert admin_client.post(change, form("Edited again?")).status_code == 302
+    question.refresh_from_db()
+    assert question.version == 4
+    versions = list(question.history.order_by("history_id").values_list("version", flat=True))
+    assert versions == sorted(versions)
