@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +152,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "interviews:home"
 LOGOUT_REDIRECT_URL = "interviews:home"
@@ -196,6 +199,10 @@ else:
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ML Interview Prep <noreply@localhost>")
 
+# Mail and other slow work run off the request path: queued in the database, run by
+# `manage.py db_worker` (a process of its own in production; `make run` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # Security headers. HTTPS-only settings switch on whenever DEBUG is off.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -233,7 +240,10 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Attempts while locked out do not restart the cool-off: else anyone behind the same address
+# could keep a person locked out for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "interviews.views.accounts.locked_out"
 AXES_VERBOSE = False
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"

@@ -13,6 +13,7 @@ PASSWORD = "correct-horse-battery-staple-42"
 @pytest.fixture(autouse=True)
 def _fast_and_plain(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     # Hashed static names need collectstatic; tests serve the source files as they are.
     settings.STORAGES = {
         **settings.STORAGES,
