@@ -1,6 +1,7 @@
 """Settings for the interview-practice site, read from environment variables."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,6 +35,14 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit such as `10/m` or `20/10m`: a count per s, m, h or d (optionally several)."""
+    value = env(name, default)
+    if not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 10/m or 20/10m, not {value!r}.")
+    return value
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -231,7 +240,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
-if env_bool("DJANGO_BEHIND_PROXY"):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_FAILURE_VIEW = "interviews.views.errors.csrf_failure"
 
@@ -244,6 +254,29 @@ AXES_RESET_ON_SUCCESS = True
 # could keep a person locked out for ever.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "interviews.views.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "interviews.limits.client_ip"
+
+# Rate limits per client address (log-in, sign-up, reset) or per account (the rest), counted in
+# the cache: set REDIS_URL when several app processes serve the site, or each counts on its own.
+# Log-in's limit is checked before the password is hashed, the costly part of a log-in.
+RATE_LIMITS = {
+    "login": env_rate("DJANGO_RATE_LOGIN", "10/m"),
+    "signup": env_rate("DJANGO_RATE_SIGNUP", "5/h"),
+    "password_reset": env_rate("DJANGO_RATE_PASSWORD_RESET", "10/h"),
+    "password_reset_address": env_rate("DJANGO_RATE_PASSWORD_RESET_ADDRESS", "3/h"),
+    "quiz_create": env_rate("DJANGO_RATE_QUIZ_CREATE", "30/10m"),
+    "answer": env_rate("DJANGO_RATE_ANSWER", "120/m"),
+    "note": env_rate("DJANGO_RATE_NOTE", "60/m"),
+}
+RATELIMIT_IP_META_KEY = "interviews.limits.client_ip"
+
+# Argon2id, Django's recommended hasher; an older hash is rehashed with it at the next log-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AXES_VERBOSE = False
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"

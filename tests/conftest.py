@@ -2,12 +2,19 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.test.client import MULTIPART_CONTENT
 from django.utils.http import urlencode
 
 User = get_user_model()
 PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate-limit counters live in the cache; each test starts with none spent.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

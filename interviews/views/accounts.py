@@ -12,15 +12,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from interviews.accounts import erase_account, reset_tokens
 from interviews.forms import DeleteAccountForm, ProfileForm, QueuedPasswordResetForm, SignupForm
+from interviews.limits import posted_email, rate_limited
 from interviews.models import Profile
 from interviews.review import remember_prefs
 from interviews.tasks import tell_owners_of_address
 
-password_reset = auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm)
+password_reset = rate_limited("password_reset")(
+    rate_limited("password_reset_address", key=posted_email)(
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm)
+    )
+)
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(token_generator=reset_tokens)
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("signup")
 def signup(request):
     if request.user.is_authenticated:
         return redirect("interviews:home")

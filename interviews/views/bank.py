@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from interviews.forms import NoteForm, QuestionFilterForm, ReportForm
+from interviews.limits import rate_limited
 from interviews.models import Bookmark, Note, Question, Topic
 from interviews.review import ensure_card
 from interviews.shuffle import choice_order, page_seed
@@ -37,6 +38,7 @@ def question_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("note", key="user_or_ip")
 def question_detail(request, slug):
     questions = Question.objects.visible_to(request.user).select_related("topic").prefetch_related("choices")
     question = get_object_or_404(questions.with_bookmark_state(request.user), slug=slug)
@@ -134,6 +136,7 @@ def _send_report(request, question):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limited("note", key="user")
 def bookmark_list(request):
     if request.method == "POST":
         bookmark_id = _int(request.POST.get("bookmark"))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from interviews.forms import AnswerForm, RatingForm
+from interviews.limits import rate_limited
 from interviews.models import Answer, Question, Quiz, QuizQuestion
 from interviews.quizzes import (
     CHOICE_KINDS,
@@ -63,6 +64,7 @@ def _time_taken_ms(token: str, question_id: int) -> int:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limited("answer", key="user")
 def quiz_detail(request, pk):
     if request.method == "POST":
         return _quiz_action(request, pk)
@@ -394,6 +396,7 @@ def _go_to_results(request, quiz):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limited("quiz_create", key="user")
 def quiz_results(request, pk):
     quiz = get_object_or_404(request.user.quizzes, pk=pk)
     if request.method == "POST":
