@@ -238,3 +238,47 @@ def test_file_uploads_are_refused_outside_the_admin_import(client, learner_clien
     upload.seek(0)
     response = learner_client.post(reverse("interviews:account"), {"time_zone": "UTC", "file": upload})
     assert response.status_code == 415
+
+
+# Errors are reported; HSTS preload is opted into
+
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "x7#k2!vQ9pL$mN4zR8wT1yB6cF3hJ0dS5gA_eU-iO+uY=tE*rW&qP",
+    "DJANGO_ALLOWED_HOSTS": "testserver",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+}
+
+
+def test_a_server_error_is_logged_as_json_with_its_traceback_and_mailed_to_admins(tmp_path):
+    # The database has no tables, so the home page fails as a real bug would.
+    code = "from django.test import Client; print(Client(raise_request_exception=False).get('/').status_code)"
+    result = run_django(
+        "shell", "--no-imports", "-c", code, **PRODUCTION,
+        SQLITE_PATH=str(tmp_path / "empty.sqlite3"), DJANGO_ADMINS="ops@example.com,oncall@example.com",
+    )  # fmt: skip
+    assert result.stdout.splitlines()[-1] == "500"
+    errors = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    error = next(e for e in errors if e.get("status_code") == 500)
+    assert error["level"] == "ERROR" and error["logger"] == "django.request" and error["path"] == "/"
+    assert "OperationalError" in error["exception"] and "Traceback (most recent call last)" in error["traceback"]
+    assert "To: ops@example.com, oncall@example.com" in result.stdout
+    assert "Subject: [Django] ERROR" in result.stdout
+
+
+def test_hsts_preload_is_an_explicit_opt_in():
+    code = "from django.test import Client; print(Client().get('/healthz', secure=True)['Strict-Transport-Security'])"
+    default = run_django("shell", "--no-imports", "-c", code, **PRODUCTION)
+    assert default.stdout.strip() == "max-age=31536000; includeSubDomains", default.stderr
+    opted_in = run_django("shell", "--no-imports", "-c", code, **PRODUCTION, DJANGO_HSTS_PRELOAD="1")
+    assert opted_in.stdout.strip() == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_admin_history_page_has_no_inline_style(admin_client):
+    from tests.factories import make_question
+
+    question = make_question()
+    question.prompt = "Changed?"
+    question.save()
+    page = admin_client.get(reverse("admin:interviews_question_history", args=[question.pk])).content.decode()
+    assert "Changed?" in page and "style=" not in page

@@ -18,8 +18,14 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # No request context: whatever broke may be what the context processors need.
-    return HttpResponseServerError(loader.get_template("errors/500.html").render())
+    # No request context: whatever broke may be what the context processors need. And if even the
+    # page cannot be rendered (no static manifest, say), plain text: the error must still be logged.
+    try:
+        return HttpResponseServerError(loader.get_template("errors/500.html").render())
+    except Exception:
+        return HttpResponseServerError(
+            "Something went wrong on our side. Please try again in a moment.", content_type="text/plain"
+        )
 
 
 def csrf_failure(request, reason=""):
