@@ -17,11 +17,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 TORCH_VENV := .venv-torch
 DEV_ENV := DJANGO_DEBUG=1
+PORT ?= 8000
 
-.PHONY: help setup run test lint format check-content bench profile curator clean
+.PHONY: help setup port-free run test lint format check-content bench profile curator clean
 
 help:
-	@echo "make run            set up everything and serve http://127.0.0.1:8000"
+	@echo "make run            set up everything and serve http://127.0.0.1:8000 (PORT=8001 for another port)"
 	@echo "make test           run the whole test suite"
 	@echo "make lint           ruff check and format check"
 	@echo "make check-content  run every runnable code block of the question bank against PyTorch"
@@ -41,10 +42,17 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 
 setup: $(VENV)/.installed
 
-run: setup
+# Checked before anything is migrated or loaded, so a second `make run` changes nothing.
+port-free: setup
+	@$(BIN)/python -c 'import socket; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", $(PORT)))' 2>/dev/null \
+		|| { echo "Port $(PORT) is in use (is the site already running?). Stop that, or choose another: make run PORT=8001"; exit 1; }
+
+# The task worker (it sends mail) runs beside the server and stops with it.
+run: setup port-free
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_question_bank
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+		$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)

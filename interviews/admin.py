@@ -1,6 +1,7 @@
 """Curation in Django admin: questions with their choices, history, import/export and report triage."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -25,7 +26,6 @@ from interviews.rules import (
 )
 from interviews.statistics import overridden_texts, with_answer_statistics
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 ACCEPT_OVERRIDE = "_accept_override"
 
 
@@ -234,6 +234,10 @@ class QuestionAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
+        if change:
+            # A revert from History brings back the old version number (and no content hash):
+            # keep the stored ones, so the revert becomes the next version and versions only increase.
+            obj.version, obj.content_hash = Question.objects.values_list("version", "content_hash").get(pk=obj.pk)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -245,6 +249,18 @@ class QuestionAdmin(SimpleHistoryAdmin):
             if added:
                 self.message_user(request, f"Added {text!r} to the accepted answers.", messages.SUCCESS)
         question.record_content_change(by=request.user)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            # A revert saves the question's own fields without save_related(): record its version here.
+            Question.objects.get(pk=object_id).record_content_change(by=request.user)
+        return response
+
+    def render_history_view(self, request, template, context, **kwargs):
+        # The revert form has no file input; posted multipart, the site would refuse it as an upload.
+        context["has_file_field"] = False
+        return super().render_history_view(request, template, context, **kwargs)
 
     @admin.display(description="Preview")
     def preview(self, question):
@@ -354,8 +370,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError("The file is larger than 5 MB.")
+        if upload.size > settings.MAX_IMPORT_BYTES:
+            raise ValidationError(f"The file is larger than {settings.MAX_IMPORT_BYTES / 1_000_000:g} MB.")
         return upload
 
 

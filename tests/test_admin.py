@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from interviews.bank import export_questions
 from interviews.models import Question
 from tests.conftest import make_user
 from tests.factories import make_question, make_topic
@@ -219,3 +220,53 @@ def test_report_triage_lists_and_resolves(curator_client, learner):
     curator_client.post(changelist, {"action": "mark_resolved", "_selected_action": [report.pk]})
     report.refresh_from_db()
     assert report.status == "resolved" and report.resolved_at is not None
+
+
+def test_import_larger_than_the_limit_is_refused_before_it_is_read(curator_client, settings):
+    settings.MAX_IMPORT_BYTES = 10_000
+    call_command("load_question_bank", verbosity=0)
+    exported = export_questions(Question.objects.all()).encode()
+    assert len(exported) > 100_000
+    upload = SimpleUploadedFile("bank.yaml", exported, content_type="application/yaml")
+    response = curator_client.post(reverse("admin:interviews_question_import"), {"file": upload})
+    assert response.status_code == 413
+    assert "The file is larger than 0.01 MB" in response.content.decode()
+
+
+def test_a_regex_the_grader_cannot_run_is_refused_with_the_reason(curator_client):
+    data = question_form(topic=make_topic(), kind="short", accepted=["backward"], answer_regex="(?<=loss\\.)backward")
+    response = curator_client.post(reverse("admin:interviews_question_add"), data)
+    page = response.content.decode()
+    assert "The answer regex does not compile on RE2, the engine that grades: invalid perl operator: (?&lt;" in page
+    assert not Question.objects.exists()
+
+
+def test_a_revert_from_history_is_a_new_version_and_versions_never_repeat(admin_client):
+    question = make_question(kind="open", prompt="Original prompt?")
+    change = reverse("admin:interviews_question_change", args=[question.pk])
+
+    def form(prompt):
+        return question_form(
+            topic=question.topic,
+            kind="open",
+            prompt=prompt,
+            slug=question.slug,
+            status="published",
+            key_points="First point\nSecond point",
+            answer=question.answer,
+        )
+
+    assert admin_client.post(change, form("Edited prompt?")).status_code == 302
+    question.refresh_from_db()
+    assert question.version == 2
+    original = question.history.order_by("history_id").first()
+    revert = reverse("admin:interviews_question_simple_history", args=[question.pk, original.history_id])
+    assert "multipart/form-data" not in admin_client.get(revert).content.decode()
+    assert admin_client.post(revert, form("Original prompt?")).status_code == 302
+    question.refresh_from_db()
+    assert (question.prompt, question.version) == ("Original prompt?", 3)
+    assert admin_client.post(change, form("Edited again?")).status_code == 302
+    question.refresh_from_db()
+    assert question.version == 4
+    versions = list(question.history.order_by("history_id").values_list("version", flat=True))
+    assert versions == sorted(versions)

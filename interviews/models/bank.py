@@ -107,6 +107,9 @@ class Question(models.Model):
     seed_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The seed question it came from.")
     version = models.PositiveIntegerField(default=1, editable=False)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # The question's file form as load_question_bank last wrote (or found) it: when what is stored
+    # no longer matches, someone changed it since, and the loader leaves it alone.
+    loaded_hash = models.CharField(max_length=64, blank=True, editable=False)
     prompt_html = models.TextField(blank=True, editable=False)
     body_html = models.TextField(blank=True, editable=False)
     answer_html = models.TextField(blank=True, editable=False)
@@ -117,7 +120,7 @@ class Question(models.Model):
     )
 
     history = HistoricalRecords(
-        excluded_fields=["prompt_html", "body_html", "answer_html", "content_hash", "updated_at"]
+        excluded_fields=["prompt_html", "body_html", "answer_html", "content_hash", "loaded_hash", "updated_at"]
     )
     objects = QuestionQuerySet.as_manager()
 
@@ -225,6 +228,7 @@ class Question(models.Model):
         copy.status = self.Status.DRAFT
         copy.version = 1
         copy.content_hash = ""
+        copy.loaded_hash = ""
         copy.updated_by = by
         copy.save()
         Choice.objects.bulk_create(

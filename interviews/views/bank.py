@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from interviews.forms import NoteForm, QuestionFilterForm, ReportForm
+from interviews.limits import rate_limited
 from interviews.models import Bookmark, Note, Question, Topic
 from interviews.review import ensure_card
 from interviews.shuffle import choice_order, page_seed
 from interviews.views import render_page
+from interviews.views.quiz import _int
 
 PAGE_SIZE = 20
 RELATED_COUNT = 5
@@ -36,6 +38,7 @@ def question_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("note", key="user_or_ip")
 def question_detail(request, slug):
     questions = Question.objects.visible_to(request.user).select_related("topic").prefetch_related("choices")
     question = get_object_or_404(questions.with_bookmark_state(request.user), slug=slug)
@@ -133,12 +136,12 @@ def _send_report(request, question):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limited("note", key="user")
 def bookmark_list(request):
     if request.method == "POST":
-        try:
-            bookmark_id = int(request.POST.get("bookmark", ""))
-        except ValueError:
-            raise Http404("No such bookmark.") from None
+        bookmark_id = _int(request.POST.get("bookmark"))
+        if bookmark_id is None:
+            raise Http404("No such bookmark.")
         bookmark = get_object_or_404(request.user.bookmarks.select_related("question"), pk=bookmark_id)
         bookmark.delete()
         if not request.htmx:

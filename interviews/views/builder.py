@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from interviews.forms import QuizBuilderForm
+from interviews.limits import rate_limited
 from interviews.models import Question, Quiz, Topic
 from interviews.quizzes import EmptyPool, create_quiz, missed_questions, pool_for_mode
 from interviews.views import render_page
@@ -21,6 +22,7 @@ EMPTY_PRESETS = {
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limited("quiz_create", key="user")
 def quiz_new(request):
     topics = list(Topic.objects.all())
     preset = request.POST.get("preset")

@@ -113,6 +113,17 @@ EXPORT_TABLES = {
 }
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A value as a CSV cell that no spreadsheet evaluates: text that could start a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -143,8 +154,8 @@ def export(request):
             content_type="text/plain; charset=utf-8",
         )
     columns, query, row = EXPORT_TABLES[table]
-    writer = csv.writer(_Echo())
-    rows = (writer.writerow(row(obj)) for obj in query(request.user).iterator(chunk_size=2000))
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
+    rows = (writer.writerow(map(csv_cell, row(obj))) for obj in query(request.user).iterator(chunk_size=2000))
     response = StreamingHttpResponse(
         (line for chunk in ([writer.writerow(columns)], rows) for line in chunk), content_type="text/csv; charset=utf-8"
     )

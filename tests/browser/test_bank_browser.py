@@ -101,3 +101,39 @@ def test_curator_edits_and_publishes_a_question(page, live_server, db):
     screenshot(page, "admin-questions")
     question.refresh_from_db()
     assert question.status == "published" and question.version == 2
+
+
+def test_htmx_error_paths_never_swap_a_whole_page_into_the_note(signed_in_page, live_server, learner, settings):
+    load_bank()
+    page = signed_in_page
+    url = live_server.url + "/questions/what-is-pytorch/"
+
+    # Over a rate limit: the message shows above the page, the note form stays.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "note": "1/m"}
+    page.goto(url)
+    page.get_by_label("Your private note").fill("First")
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_role("status").filter(has_text="Note saved.")).to_be_visible()
+    page.get_by_role("button", name="Save note").click()
+    expect(page.locator("#alerts").get_by_role("alert")).to_have_text(re.compile("Too many changes"))
+    expect(page.get_by_role("button", name="Save note")).to_be_visible()
+    expect(page.locator("header.site-header")).to_have_count(1)
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "note": "60/m"}
+
+    # A stale CSRF token (logged in again in another tab): the page reloads instead.
+    page.goto(url)
+    page.context.add_cookies([{"name": "csrftoken", "value": "x" * 32, "url": live_server.url}])
+    page.get_by_label("Your private note").fill("Second")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_text("This form has expired")).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+
+    # Signed out meanwhile: the log-in page loads as a page of its own.
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    page.get_by_label("Your private note").fill("Third")
+    page.get_by_role("button", name="Save note").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/questions/what-is-pytorch/"))
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    expect(page.locator("header.site-header")).to_have_count(1)
+    assert Note.objects.get(user=learner).body == "First"
