@@ -29,9 +29,17 @@ def question_list(request):
     page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    chosen = form.cleaned_data.get("topic") if form.is_valid() else None
-    topic = next((t for t in topics if t.slug == chosen), None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "topic": topic}
+    cleaned = form.cleaned_data
+    topic = next((t for t in topics if t.slug == cleaned.get("topic")), None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "topic": topic,
+        # The empty-result text repeats what was asked, and offers to drop the other filters.
+        "searched": cleaned.get("q", "").strip(),
+        "filtered": any(cleaned.get(name) for name in ("topic", "difficulty", "kind")),
+    }
     return render_page(request, "interviews/question_list.html", context, partial="question-results")
 
 
