@@ -139,3 +139,34 @@ def test_practice_quiz_without_javascript(no_js_page, live_server, learner, bank
         page.get_by_role("link", name=re.compile("Next question|See your results")).click()
     expect(page.get_by_role("heading", name=re.compile(r"You scored \d out of 5"))).to_be_visible()
     assert Answer.objects.filter(user=learner).count() == 5
+
+
+def test_answer_box_or_first_choice_has_focus_on_load_and_after_each_swap(signed_in_page, live_server, learner, bank):
+    page = signed_in_page
+    shorts = Question.objects.published().filter(kind="short").order_by("slug")[:2]
+    choice = Question.objects.published().filter(kind="single").order_by("slug")[:1]
+    quiz = create_quiz(
+        user=learner,
+        questions=Question.objects.filter(pk__in=[q.pk for q in [*shorts, *choice]]),
+        mode="practice",
+        size=3,
+        title="Focus quiz",
+        now=timezone.now(),
+    )
+    card = page.locator("#question-card")
+    page.goto(live_server.url + quiz.get_absolute_url())  # a full page load
+    for number in range(1, 4):
+        expect(page.get_by_text(f"Question {number} of 3")).to_be_visible()
+        item = quiz.items.get(position=number)
+        if item.question.kind == "short":
+            box = card.get_by_role("textbox", name="Your answer")
+            expect(box).to_be_focused()
+            page.keyboard.type("backward")  # nothing typed is lost
+            expect(box).to_have_value("backward")
+        else:
+            expect(card.get_by_role("radio").first).to_be_focused()
+            page.keyboard.press("1")
+        page.keyboard.press("Enter")
+        expect(card.get_by_role("status")).to_contain_text(re.compile("Correct|Not quite"))
+        if number < 3:
+            page.keyboard.press("n")  # the next question is swapped in
