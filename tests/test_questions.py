@@ -144,3 +144,31 @@ def test_unknown_slug_is_404(client):
 
 def test_wrong_method_is_405(learner_client):
     assert learner_client.delete(LIST).status_code == 405
+
+
+def test_choices_on_the_question_page_are_a_list_not_controls(client):
+    question = make_question(kind="single")
+    page = client.get(detail(question)).content.decode()
+    assert '<ol class="choice-preview" type="A">' in page and 'type="radio"' not in page
+
+
+def test_practise_it_in_a_quiz(learner_client, learner):
+    question = make_question(kind="single")
+    page = learner_client.get(detail(question)).content.decode()
+    assert "Practise it in a quiz</button>" in page
+    response = learner_client.post(reverse("interviews:quiz-new"), {"preset": "question", "question": question.slug})
+    quiz = learner.quizzes.get()
+    assert response["Location"] == quiz.get_absolute_url()
+    assert (quiz.mode, quiz.size, quiz.items.get().question_id) == ("practice", 1, question.pk)
+
+
+def test_practising_an_open_question_is_an_interview(learner_client, learner):
+    question = make_question(kind="open")
+    learner_client.post(reverse("interviews:quiz-new"), {"preset": "question", "question": question.slug})
+    assert learner.quizzes.get().mode == "interview"
+
+
+def test_practising_an_unknown_question_explains(learner_client, learner):
+    response = learner_client.post(reverse("interviews:quiz-new"), {"preset": "question", "question": "nope"})
+    assert response.status_code == 422 and "That question cannot be practised any more." in response.content.decode()
+    assert not learner.quizzes.exists()
