@@ -190,5 +190,5 @@ def _restore_bookmark(request, list_url):
         pass  # a concurrent request restored it first
     if request.htmx:
         return _bookmark_page(request, request.GET.get("topic", ""), list_url, restored=question)
-    messages.success(request, f"“{question.prompt}” is back in your bookmarks.")
+    messages.success(request, f"“{question.prompt.replace('`', '')}” is back in your bookmarks.")
     return redirect(list_url)
