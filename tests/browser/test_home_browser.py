@@ -22,5 +22,9 @@ def test_returning_learner_sees_due_unfinished_and_streak_on_the_first_phone_scr
         expect(heading).to_be_in_viewport()
     expect(page.get_by_role("link", name="Review now")).to_be_in_viewport()
     expect(page.get_by_text("1 day in a row")).to_be_visible()
+    due_on_home = page.locator(".due-summary").inner_text()
+    page.goto(live_server.url + "/review/")
+    assert page.locator(".due-summary").inner_text() == due_on_home  # one wording, the same counts
+    page.goto(live_server.url + "/")
     page.get_by_role("link", name="Resume quiz").click()
     expect(page.get_by_role("heading", name="Half-done quiz")).to_be_visible()

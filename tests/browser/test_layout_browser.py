@@ -56,3 +56,12 @@ def test_quiz_results_dashboard_and_review_fit_a_phone(phone, live_server, learn
     phone.get_by_role("button", name="Check answer").click()
     phone.get_by_role("status").first.wait_for()
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_revealed_answer_keeps_most_of_a_phone_screen(phone, live_server):
+    load_bank()
+    question = Question.objects.published().filter(kind="multiple").first()
+    phone.goto(live_server.url + question.get_absolute_url())
+    phone.get_by_text("Reveal the answer", exact=True).click()
+    choice = phone.locator("#answer li.correct").first
+    assert choice.bounding_box()["width"] >= 300  # it was about 180 px inside the nested boxes
