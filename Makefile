@@ -40,6 +40,13 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# axe-core (accessibility checks in the browser tests only, never served to users) from npm.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || { echo "The browser tests need npm for axe-core: apt-get install npm"; exit 1; }
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
 setup: $(VENV)/.installed
 
 # Checked before anything is migrated or loaded, so a second `make run` changes nothing.
@@ -54,7 +61,7 @@ run: setup port-free
 	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 		$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup
+test: setup $(AXE)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup
@@ -82,7 +89,7 @@ curator: setup
 	$(DEV_ENV) $(BIN)/python manage.py make_curator $(USER)
 
 clean:
-	rm -rf $(VENV) $(TORCH_VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TORCH_VENV) staticfiles .pytest_cache .ruff_cache tests/browser/node_modules
 
 profile: setup
 	$(BIN)/python scripts/profile_core_loop.py

@@ -11,7 +11,7 @@ from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from interviews.models import Note, Profile, Question, Report
+from interviews.models import Note, Profile, Question, Quiz, Report
 from interviews.shuffle import choice_order
 from interviews.tasks import send_password_reset
 
@@ -189,7 +189,13 @@ class QuizBuilderForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Practice and exam. Interview mode always asks open questions.",
     )
-    size = forms.IntegerField(label="Number of questions", min_value=5, max_value=50, initial=10)
+    size = forms.IntegerField(
+        label="Number of questions",
+        min_value=Quiz.MIN_SIZE,
+        max_value=Quiz.MAX_SIZE,
+        initial=10,
+        help_text=f"From {Quiz.MIN_SIZE} to {Quiz.MAX_SIZE}. If fewer questions match, the quiz has fewer.",
+    )
     mode = forms.ChoiceField(
         choices=[
             ("practice", "Practice: feedback after every answer"),

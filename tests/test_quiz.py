@@ -346,7 +346,7 @@ def test_another_users_quiz_is_404_for_every_url(other_client, learner, bank):
     assert other_client.get(url(quiz)).status_code == 404
     assert answer(other_client, quiz, question, right_answer(question)).status_code == 404
     assert other_client.post(url(quiz), {"action": "submit"}).status_code == 404
-    assert other_client.post(url(quiz), {"action": "abandon"}).status_code == 404
+    assert other_client.post(url(quiz), {"action": "abandon", "confirm": "1"}).status_code == 404
     assert other_client.get(url(quiz, "results")).status_code == 404
     assert other_client.post(url(quiz, "results"), {"action": "retry"}).status_code == 404
     assert not Answer.objects.exists()
@@ -356,9 +356,15 @@ def test_unknown_action_is_a_400(learner_client, learner, bank):
     assert learner_client.post(url(start(learner)), {"action": "cheat"}).status_code == 400
 
 
-def test_abandon(learner_client, learner, bank):
+def test_abandon_needs_a_confirmation(learner_client, learner, bank):
     quiz = start(learner)
-    learner_client.post(url(quiz), {"action": "abandon"})
+    response = learner_client.post(url(quiz), {"action": "abandon"}, follow=True)
+    assert "The quiz was not abandoned" in response.content.decode()
+    quiz.refresh_from_db()
+    assert quiz.status == "in_progress"
+    page = learner_client.get(url(quiz)).content.decode()
+    assert "<summary>Abandon this quiz</summary>" in page and "Yes, abandon this quiz" in page
+    learner_client.post(url(quiz), {"action": "abandon", "confirm": "1"})
     quiz.refresh_from_db()
     assert quiz.status == "abandoned"
 
@@ -694,3 +700,36 @@ def test_a_withdrawn_exam_question_says_why_and_is_not_counted(learner_client, l
     quiz.refresh_from_db()
     assert (quiz.status, quiz.skipped_count, quiz.correct_count, quiz.score_percent) == ("finished", 1, 1, 25)
     assert Answer.objects.filter(quiz=quiz).count() == 1
+
+
+def test_exam_submit_warns_about_flagged_questions_too(learner_client, learner, bank):
+    quiz = start(learner, mode="exam", kind="single", size=5)
+    for item in quiz.items.select_related("question"):
+        answer(learner_client, quiz, item.question, right_answer(item.question))
+    learner_client.post(url(quiz), {"action": "flag", "position": 2, "flagged": "1"})
+    page = learner_client.post(url(quiz), {"action": "submit"}).content.decode()
+    assert "You have 1 question flagged for later. Submit anyway, or go back to it." in page
+    assert "Submit anyway</button>" in page and "1 flagged for later." in page
+    quiz.refresh_from_db()
+    assert quiz.is_open
+    assert learner_client.post(url(quiz), {"action": "submit", "confirm": "1"})["Location"] == url(quiz, "results")
+
+
+def test_exam_submit_warning_names_both(learner_client, learner, bank):
+    quiz = start(learner, mode="exam", size=5)
+    learner_client.post(url(quiz), {"action": "flag", "position": 1, "flagged": "1"})
+    page = learner_client.post(url(quiz), {"action": "submit"}).content.decode()
+    assert "You have 5 unanswered questions and 1 question flagged for later." in page
+
+
+def test_exam_without_unanswered_or_flagged_submits_at_once(learner_client, learner, bank):
+    quiz = start(learner, mode="exam", kind="single", size=5)
+    for item in quiz.items.select_related("question"):
+        answer(learner_client, quiz, item.question, right_answer(item.question))
+    assert learner_client.post(url(quiz), {"action": "submit"})["Location"] == url(quiz, "results")
+
+
+def test_builder_says_the_size_limits_before_any_error(learner_client):
+    page = learner_client.get(reverse("interviews:quiz-new")).content.decode()
+    assert 'id="id_size_helptext">From 5 to 50.' in page
+    assert 'aria-describedby="id_size_helptext"' in page and 'min="5"' in page and 'max="50"' in page

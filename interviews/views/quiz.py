@@ -128,14 +128,24 @@ def _current_card(request, quiz, item, now, *, notice=""):
     return _card(request, quiz, item, now, state=state, notice=notice)
 
 
-def _exam_page(request, quiz, now, *, position=None, form=None, notice="", status=200):
+def _exam_page(request, quiz, now, *, position=None, form=None, notice="", confirm_submit=False, status=200):
     items = list(quiz.items.select_related("question__topic", "answer"))
     position = position or _int(request.GET.get("q")) or 1
     position = min(max(1, position), len(items))
     item = items[position - 1]
     load_grading_key([item.question])
-    state = "withdrawn" if _is_withdrawn(item) else "exam"
-    return _card(request, quiz, item, now, state=state, items=items, form=form, notice=notice, status=status)
+    return _card(
+        request,
+        quiz,
+        item,
+        now,
+        state="withdrawn" if _is_withdrawn(item) else "exam",
+        items=items,
+        form=form,
+        notice=notice,
+        confirm_submit=confirm_submit,
+        status=status,
+    )
 
 
 def _is_withdrawn(item) -> bool:
@@ -144,7 +154,20 @@ def _is_withdrawn(item) -> bool:
     return item.skipped or (item.question.status != Question.Status.PUBLISHED and answer is None)
 
 
-def _card(request, quiz, item, now, *, state, items=None, form=None, rating_form=None, notice="", status=200):
+def _card(
+    request,
+    quiz,
+    item,
+    now,
+    *,
+    state,
+    items=None,
+    form=None,
+    rating_form=None,
+    notice="",
+    confirm_submit=False,
+    status=200,
+):
     question = item.question
     answer = getattr(item, "answer", None)
     if form is None and state in {"question", "exam"}:
@@ -170,6 +193,8 @@ def _card(request, quiz, item, now, *, state, items=None, form=None, rating_form
         "unanswered": sum(1 for i in items if getattr(i, "answer", None) is None and not _is_withdrawn(i))
         if items
         else 0,
+        "flagged": sum(1 for i in items if i.flagged) if items else 0,
+        "confirm_submit": confirm_submit,
         "withdrawn": WITHDRAWN,
         "choice_states": _choice_states(item, answer) if state == "feedback" else None,
     }
@@ -368,20 +393,39 @@ def _submit(request, pk):
         if not quiz.is_open:
             return redirect("interviews:quiz-results", pk=quiz.pk)
         unanswered = quiz.counted_size - quiz.answered_count
-        if unanswered and request.POST.get("confirm") != "1" and not quiz.is_past_deadline(now):
+        flagged = quiz.items.filter(flagged=True).count()
+        if (unanswered or flagged) and request.POST.get("confirm") != "1" and not quiz.is_past_deadline(now):
             position = _int(request.POST.get("position")) or 1
-            notice = (
-                f"You have {unanswered} unanswered question{'s' if unanswered != 1 else ''}. "
-                "Submit anyway, or go back and answer them."
+            return _exam_page(
+                request,
+                quiz,
+                now,
+                position=position,
+                notice=_submit_warning(unanswered, flagged),
+                confirm_submit=True,
             )
-            return _exam_page(request, quiz, now, position=position, notice=notice, status=200)
         submit_exam(quiz=quiz, now=now, prefs=prefs_for(request))
     messages.success(request, "Exam submitted.")
     return _go_to_results(request, quiz)
 
 
+def _submit_warning(unanswered: int, flagged: int) -> str:
+    parts = []
+    if unanswered:
+        parts.append(f"{unanswered} unanswered question{'s' if unanswered != 1 else ''}")
+    if flagged:
+        parts.append(f"{flagged} question{'s' if flagged != 1 else ''} flagged for later")
+    return (
+        f"You have {' and '.join(parts)}. Submit anyway, or go back to {'it' if unanswered + flagged == 1 else 'them'}."
+    )
+
+
 def _abandon(request, pk):
     quiz = get_object_or_404(request.user.quizzes, pk=pk)
+    if request.POST.get("confirm") != "1":
+        # The button sits inside a disclosure that asks first; a bare post changes nothing.
+        messages.info(request, "The quiz was not abandoned: confirm with “Yes, abandon this quiz”.")
+        return redirect(quiz)
     if quiz.is_open:
         quiz.abandon(now=timezone.now())
         messages.info(request, "Quiz abandoned. Its answers still count towards your progress.")
