@@ -140,3 +140,9 @@ def test_search_query_count_is_fixed_whatever_the_bank_size(learner_client):
     # Session, user, topics, the navigation's due count, the result count and the page (the
     # session comes from the cache with Redis): the same at any size.
     assert search_queries(learner_client) == small <= 6
+
+
+def test_a_result_matched_outside_its_prompt_still_renders_the_prompts_code(client):
+    make_question(prompt="What does `x.view(-1)` return?", answer="A flattened **normalisation** of the view.")
+    page = client.get(reverse("interviews:question-list"), {"q": "normalisation"}).content.decode()
+    assert "<code>x.view(-1)</code>" in page and "&lt;code&gt;" not in page

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from simple_history.models import HistoricalRecords
 
 from interviews import search as full_text
@@ -214,7 +215,8 @@ class Question(models.Model):
     @property
     def search_prompt_html(self):
         """The prompt with the searched words marked, or its usual rendering when none is."""
-        return full_text.snippet_html(getattr(self, "match_prompt", "")) or self.prompt_html
+        # prompt_html is sanitised when the question is saved.
+        return full_text.snippet_html(getattr(self, "match_prompt", "")) or mark_safe(self.prompt_html)
 
     @property
     def is_auto_graded(self) -> bool:
