@@ -181,7 +181,7 @@ def test_export_and_account_deletion(learner_client, learner):
     card.save()
     data = learner_client.get(reverse("interviews:dashboard-export"), {"format": "json"}).json()
     assert [(row["lapses"], row["suspended"]) for row in data["review_cards"]] == [(5, True)]
-    assert data["settings"]["leech_lapses"] == 4
+    assert data["settings"][0]["leech_lapses"] == 4
     learner_client.post(reverse("interviews:delete-account"), {"password": PASSWORD})
     assert not get_user_model().objects.filter(pk=learner.pk).exists() and not ReviewCard.objects.exists()
 

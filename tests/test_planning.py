@@ -320,8 +320,8 @@ def test_readiness_query_counts_are_fixed(learner_client, learner, django_assert
     learner_client.force_login(learner)
     readiness_history(learner, questions)
     Quiz.objects.create(user=learner, title="Q", mode="practice", size=1)
-    # home: session, user, bank, topics, unfinished, recent, readiness (cards, bank), due count (2)
-    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(10):
+    # home: session, user, bank, topics, unfinished, recent, streak, readiness (cards, bank), due count (2)
+    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(11):
         assert learner_client.get(reverse("interviews:home")).status_code == 200
     # dashboard: its progress figures, readiness (2), calibration (2), leeches (2), the due count (2)
     with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(18):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from interviews.chains import chain_from, create_interview, published_chains
 from interviews.forms import QuizBuilderForm
 from interviews.journal import open_mistake_questions
+from interviews.limits import rate_limited
 from interviews.models import Question, Quiz, Topic
 from interviews.quizzes import EmptyPool, create_quiz, missed_questions, pool_for_mode
 from interviews.views import render_page
@@ -20,11 +21,13 @@ EMPTY_PRESETS = {
     "selected": "None of those questions can be practised any more.",
     "mistakes": "Your mistake journal has no open mistakes to drill. Well done!",
     "follow-ups": "That question cannot be practised as an interview question.",
+    "question": "That question cannot be practised any more.",
 }
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limited("quiz_create", key="user")
 def quiz_new(request):
     topics = list(Topic.objects.all())
     preset = request.POST.get("preset")
@@ -65,6 +68,18 @@ def _build(request, form, preset) -> Quiz | None:
             now=now,
             chains=[chain] if len(chain) > 1 else [],
         )
+    if preset == "question":
+        # "Practise it in a quiz" on a question's page.
+        questions = published.filter(slug=request.POST.get("question", ""))
+        return create_quiz(
+            user=request.user,
+            questions=questions,
+            # An open question is answered the interview way: reveal, then rate yourself.
+            mode="interview" if questions.filter(kind=Question.Kind.OPEN).exists() else "practice",
+            size=1,
+            title="Practise one question",
+            now=now,
+        )
     if preset == "selected":
         # "Practise these" on the dashboard: the questions it listed.
         ids = [number for number in map(_int, request.POST.getlist("question")[: Quiz.MAX_SIZE]) if number]
@@ -82,7 +97,7 @@ def _build(request, form, preset) -> Quiz | None:
         pools = {
             "quick10": (pool_for_mode(published, "practice"), 10),
             "pytorch-core": (pool_for_mode(published.filter(topic__slug="pytorch-core"), "practice"), 50),
-            "bookmarks": (published.filter(bookmarks__user=request.user), 50),
+            "bookmarks": (_bookmarked(published, request.user, request.POST.get("topic")), 50),
             "missed": (missed_questions(request.user), 50),
             "mistakes": (open_mistake_questions(request.user), 50),
         }
@@ -137,3 +152,9 @@ def _interview_with_follow_ups(request, questions, data, now) -> Quiz:
     if quiz.size < data["size"]:
         messages.info(request, f"Only {quiz.size} questions match your choices, so this quiz has {quiz.size}.")
     return quiz
+
+
+def _bookmarked(questions, user, topic: str | None):
+    """My bookmarks, or those in one topic ("Quiz these" on a filtered bookmarks page)."""
+    questions = questions.filter(bookmarks__user=user)
+    return questions.filter(topic__slug=topic) if topic else questions

@@ -1,5 +1,7 @@
 """Site-wide pages: home and the health check."""
 
+from zoneinfo import ZoneInfo
+
 from django.db import DatabaseError, connection
 from django.db.models import Count, Q
 from django.http import JsonResponse
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from interviews.insights import readiness_data
 from interviews.models import Question, Quiz, Topic
+from interviews.progress import current_streak
 from interviews.review import prefs_for
 
 
@@ -23,9 +26,12 @@ def home(request):
     )
     context = {"bank": bank, "topics": Topic.objects.with_published_counts()}
     if request.user.is_authenticated:
+        prefs = prefs_for(request)
+        today = timezone.now().astimezone(ZoneInfo(prefs.time_zone)).date()
         context["unfinished"] = request.user.quizzes.filter(status=Quiz.Status.IN_PROGRESS).first()
         context["recent"] = request.user.quizzes.exclude(status=Quiz.Status.IN_PROGRESS)[:5]
-        context |= readiness_data(request.user, now=timezone.now(), prefs=prefs_for(request))
+        context["streak"] = current_streak(request.user, today=today)
+        context |= readiness_data(request.user, now=timezone.now(), prefs=prefs)
     return render(request, "interviews/home.html", context)
 
 
