@@ -303,3 +303,14 @@ def test_journal_query_count_is_fixed(learner_client, learner, django_assert_max
         assert learner_client.get(JOURNAL, {"status": "all"}).status_code == 200
     with django_assert_max_num_queries(9):
         assert learner_client.get(JOURNAL, {"page": 2}).status_code == 200
+
+
+def test_reasons_are_rate_limited_per_learner(learner_client, journal, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "note": "2/m"}
+    entry = entry_of(journal[1])
+    for reason in ("misread", "careless"):
+        assert learner_client.post(JOURNAL, {"entry": entry.pk, "reason": reason}).status_code == 302
+    response = learner_client.post(JOURNAL, {"entry": entry.pk, "reason": "didnt_know"})
+    assert response.status_code == 429 and "Too many changes" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.reason == "careless"

@@ -198,3 +198,12 @@ def test_leech_pages_cost_a_fixed_number_of_queries(learner_client, learner, dja
     with django_assert_max_num_queries(15):
         page = learner_client.get(DASHBOARD).content.decode()
     assert page.count('<li class="leech') == min(count, 5)
+
+
+def test_suspending_is_rate_limited_per_learner(learner_client, learner, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "note": "1/m"}
+    card = make_leech(learner, make_question())
+    assert learner_client.post(LEECHES, {"card": card.pk, "suspended": "1"}).status_code == 302
+    assert learner_client.post(LEECHES, {"card": card.pk, "suspended": "0"}).status_code == 429
+    card.refresh_from_db()
+    assert card.suspended

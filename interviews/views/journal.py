@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from interviews.forms import JournalEntryForm, JournalFilterForm
 from interviews.journal import describe
+from interviews.limits import rate_limited
 from interviews.models import Topic
 from interviews.quizzes import load_grading_key
 from interviews.views import render_page
@@ -19,6 +20,7 @@ PAGE_SIZE = 20
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limited("note", key="user")
 def journal(request):
     if request.method == "POST":
         return _save_reason(request)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from interviews.leeches import leeches, set_suspended
+from interviews.limits import rate_limited
 from interviews.review import prefs_for
 from interviews.views import render_page
 from interviews.views.quiz import _int
@@ -14,6 +15,7 @@ from interviews.views.quiz import _int
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limited("note", key="user")
 def leech_list(request):
     prefs = prefs_for(request)
     if request.method == "POST":
