@@ -36,6 +36,10 @@ MAX_TIME_TAKEN_MS = 60 * 60 * 1000
 # A quiz question still to answer: no answer yet, or an open question revealed but not yet rated.
 NOT_FINAL = Q(answer__isnull=True) | Q(answer__is_correct__isnull=True)
 SHOWN_SALT = "quiz-question-shown"
+SUPERSEDED = (
+    "Your answer was not recorded: this question had already been answered, in another tab or by an earlier "
+    "click, and that answer stands. This is the recorded one."
+)
 
 
 def _shown_token(question_id: int) -> str:
@@ -235,8 +239,11 @@ def _after_answer(request, outcome: Outcome, now):
         messages.success(request, "Answer saved.")
         return redirect(f"{quiz.get_absolute_url()}?q={item.position}")
     state = "rating" if item.question.kind == Question.Kind.OPEN and not outcome.answer.self_rating else "feedback"
+    notice = SUPERSEDED if outcome.superseded else ""
     if request.htmx:
-        return _card(request, quiz, item, now, state=state)
+        return _card(request, quiz, item, now, state=state, notice=notice)
+    if notice:
+        messages.warning(request, notice)
     if state == "rating":
         return redirect(quiz)
     return redirect(f"{quiz.get_absolute_url()}?answered={item.position}")
