@@ -1,0 +1,128 @@
+"""Start the production server (scripts/serve) on a database of its own, for make loadtest and the server tests."""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GRANIAN = str(Path(sys.executable).parent / "granian")
+# Servers started here keep to this range, clear of the development server and of other tools.
+PORTS = range(int(os.environ.get("OPS_PORT_MIN", "8100")), int(os.environ.get("OPS_PORT_MAX", "8199")) + 1)
+
+
+def database_env(*, sqlite_path: Path | None = None, database_url: str = "", redis_url: str = "") -> dict:
+    """The environment a production process needs, pointed at one database (and cache)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "GRANIAN_")) and key not in {"DATABASE_URL", "REDIS_URL", "SQLITE_PATH"}
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": os.environ.get("OPS_SECRET_KEY") or secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_LOG_LEVEL": "ERROR",
+        "GRANIAN": GRANIAN,
+    }
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    if sqlite_path is not None:
+        env["SQLITE_PATH"] = str(sqlite_path)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+def manage(env: dict, *args, quiet=True, timeout=600) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=timeout,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
+
+
+def collect_static(env: dict):
+    """Hashed static names for DEBUG-off pages; collected again only when a source file is newer."""
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    sources = (p.stat().st_mtime for p in (ROOT / "static").rglob("*") if p.is_file())
+    if not manifest.exists() or max(sources) > manifest.stat().st_mtime:
+        manage(env, "collectstatic", "--no-input", "--clear")
+
+
+def free_port() -> int:
+    start = secrets.randbelow(len(PORTS))
+    for offset in range(len(PORTS)):
+        port = PORTS[(start + offset) % len(PORTS)]
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"No free port in {PORTS.start}-{PORTS.stop - 1}.")
+
+
+class Server:
+    """scripts/serve on 127.0.0.1 and a free port; a context manager that always stops it."""
+
+    def __init__(self, env: dict, *, workers: int = 2, port: int | None = None, extra=(), log=None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = env | {"GRANIAN_HOST": "127.0.0.1", "GRANIAN_PORT": str(self.port), "GRANIAN_WORKERS": str(workers)}
+        self.extra = ["--log-level", "error", *extra]
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30) -> "Server":
+        self.process = subprocess.Popen(
+            [str(ROOT / "scripts" / "serve"), *self.extra],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log or subprocess.DEVNULL,
+            stderr=subprocess.STDOUT if self.log else None,
+            start_new_session=True,  # its workers can be stopped as one group
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"The server exited with {self.process.returncode} at start-up.")
+            try:
+                urllib.request.urlopen(f"{self.url}/healthz", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("The server did not answer /healthz in time.")
+
+    def worker_pids(self) -> list[int]:
+        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
+        return [int(pid) for pid in out.split()]
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
