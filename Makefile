@@ -74,3 +74,16 @@ curator: setup
 
 clean:
 	rm -rf $(VENV) $(TORCH_VENV) staticfiles .pytest_cache .ruff_cache
+
+# Operations: load test, backups. (PostgreSQL + Redis when DATABASE_URL / REDIS_URL are set.)
+.PHONY: loadtest backup restore
+
+loadtest: setup
+	$(BIN)/python scripts/loadtest.py
+
+backup: setup
+	$(BIN)/python manage.py backup_database
+
+restore: setup
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/prep-....sqlite3 (or .dump) [FORCE=1]"; exit 1; }
+	$(BIN)/python manage.py restore_database "$(FILE)" $(if $(FORCE),--force)
