@@ -1,6 +1,7 @@
 """Models, one module per concern: the question bank, and quizzes with their answers."""
 
 from interviews.models.bank import AcceptedAnswer, Bookmark, Choice, Note, Question, QuestionQuerySet, Report, Topic
+from interviews.models.health import HealthProbe
 from interviews.models.learner import Profile, ReviewCard
 from interviews.models.quiz import Answer, Quiz, QuizQuestion
 
@@ -9,6 +10,7 @@ __all__ = [
     "Answer",
     "Bookmark",
     "Choice",
+    "HealthProbe",
     "Note",
     "Profile",
     "Question",

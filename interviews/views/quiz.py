@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from interviews import metrics
 from interviews.forms import AnswerForm, RatingForm
 from interviews.models import Answer, Question, Quiz, QuizQuestion
 from interviews.quizzes import (
@@ -233,6 +234,8 @@ def _after_answer(request, outcome: Outcome, now):
             messages.warning(request, outcome.refused)
             return redirect("interviews:quiz-results", pk=quiz.pk)
         return _refused(request, quiz, outcome.refused, status=422)
+    if not outcome.replayed:
+        metrics.ANSWERS_RECORDED.labels(quiz.mode).inc()
     if quiz.is_exam:
         if request.htmx:
             return _exam_page(request, quiz, now, position=item.position, notice="Answer saved.")
