@@ -120,3 +120,23 @@ def test_a_killed_worker_is_replaced_and_service_continues(prod_env):
     assert len(after) > 20 and all(status == 200 for status in after)
     # Only requests in flight on the killed worker (one per learner at most) may fail.
     assert len(failed) <= len(paths)
+
+
+def test_metrics_add_up_every_worker_and_need_the_token(prod_env):
+    token = "metrics-token-0123456789abcdef"
+    with Server(prod_env | {"METRICS_TOKEN": token}) as server:
+        for _ in range(40):  # new connections, so both workers answer some
+            assert get(server.port) == 200
+        assert get(server.port, "/metrics") == 404
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        connection.request("GET", "/metrics", headers={"Authorization": f"Bearer {token}"})
+        response = connection.getresponse()
+        text = response.read().decode()
+        connection.close()
+    assert response.status == 200
+    counts = [
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("prep_request_duration_seconds_count") and 'view="interviews:healthz"' in line
+    ]
+    assert sum(counts) >= 41  # the 40 probes and the start-up check, whichever worker served them
