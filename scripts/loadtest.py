@@ -22,12 +22,11 @@ import subprocess
 import sys
 import tempfile
 import threading
-import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.prodserver import ROOT, Server, collect_static, database_env, manage
+from scripts.prodserver import ROOT, Server, collect_static, fresh_database_env, manage
 
 USERS = int(os.environ.get("LOADTEST_USERS", "40"))
 DURATION = os.environ.get("LOADTEST_DURATION", "45s")
@@ -62,19 +61,6 @@ print(json.dumps({"acknowledged": len(acks), "stored": len(stored), "missing": m
 """
 
 
-def fresh_postgres_database(url: str) -> str:
-    """A new, empty database beside the configured one; its URL."""
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'prep'}_loadtest"
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def kill_workers(server: Server, stop: threading.Event, killed: list):
     while not stop.wait(KILL_EVERY):
         workers = server.worker_pids()
@@ -85,13 +71,9 @@ def kill_workers(server: Server, stop: threading.Event, killed: list):
 
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="prep-loadtest-"))
-    database_url, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
-    if database_url:
-        env = database_env(database_url=fresh_postgres_database(database_url), redis_url=redis_url)
-        where = f"PostgreSQL{' + Redis' if redis_url else ''}"
-    else:
-        env = database_env(sqlite_path=work / "loadtest.sqlite3", redis_url=redis_url)
-        where = "SQLite"
+    env = fresh_database_env(work, "loadtest")
+    where = "PostgreSQL" if env.get("DATABASE_URL") else "SQLite"
+    where += " + Redis" if env.get("REDIS_URL") else ""
     print(f"Preparing a fresh {where} database ({work}) ...", flush=True)
     manage(env, "migrate", "--no-input")
     manage(env, "load_question_bank")

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -41,6 +42,22 @@ def database_env(*, sqlite_path: Path | None = None, database_url: str = "", red
     if redis_url:
         env["REDIS_URL"] = redis_url
     return env
+
+
+def fresh_database_env(folder: Path, name: str) -> dict:
+    """A new, empty database for one run: a SQLite file in `folder`, or with DATABASE_URL a PostgreSQL
+    database beside the configured one, named after it with `_<name>` appended (dropped first if there)."""
+    url, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
+    if not url:
+        return database_env(sqlite_path=folder / f"{name}.sqlite3", redis_url=redis_url)
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    database = f"{parts.path.lstrip('/') or 'prep'}_{name}"
+    with psycopg.connect(urllib.parse.urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{database}"')
+    return database_env(database_url=urllib.parse.urlunsplit(parts._replace(path=f"/{database}")), redis_url=redis_url)
 
 
 def manage(env: dict, *args, quiet=True, timeout=600) -> subprocess.CompletedProcess:
