@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.prodserver import ROOT, Server, collect_static, fresh_database_env, manage
+from scripts.prodserver import ROOT, Server, collect_static, fresh_database_env, manage, shell
 
 USERS = int(os.environ.get("LOADTEST_USERS", "40"))
 DURATION = os.environ.get("LOADTEST_DURATION", "45s")
@@ -99,15 +99,7 @@ def main() -> int:
         stop.set()
         alive = server.process.poll() is None
     acks.touch()
-    checked = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", f"ACKS = {str(acks)!r}\n{CHECK}"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    db = json.loads(checked.stdout.strip().splitlines()[-1])
+    db = json.loads(shell(env, f"ACKS = {str(acks)!r}\n{CHECK}"))
     stats = json.loads(summary.read_text())
     problems = []
     if stats["connection_errors"] and not killed:

@@ -71,6 +71,20 @@ def manage(env: dict, *args, quiet=True, timeout=600) -> subprocess.CompletedPro
     )
 
 
+def shell(env: dict, code: str) -> str:
+    """Run Python in `manage.py shell` against env's database; the last line it printed."""
+    result = subprocess.run(
+        [PYTHON, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
 def collect_static(env: dict):
     """Hashed static names for DEBUG-off pages; collected again only when a source file is newer."""
     manifest = ROOT / "staticfiles" / "staticfiles.json"

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from scripts.prodserver import ROOT, fresh_database_env, manage
+from scripts.prodserver import ROOT, fresh_database_env, manage, shell
 
 pytestmark = pytest.mark.server
 
@@ -44,19 +44,6 @@ from django.db.models import Count, F
 from interviews.models import Quiz
 print(Quiz.objects.annotate(n=Count("answers")).exclude(answered_count=F("n")).count())
 """
-
-
-def shell(env, code) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    return result.stdout.strip().splitlines()[-1]
 
 
 def backup(env, path) -> str:
