@@ -111,6 +111,7 @@ class Server:
 
     def __init__(self, env: dict, *, workers: int = 2, port: int | None = None, extra=(), log=None):
         self.port = port or free_port()
+        self.workers = workers
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = env | {"GRANIAN_HOST": "127.0.0.1", "GRANIAN_PORT": str(self.port), "GRANIAN_WORKERS": str(workers)}
         self.extra = ["--log-level", "error", *extra]
@@ -131,7 +132,9 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"The server exited with {self.process.returncode} at start-up.")
             try:
-                urllib.request.urlopen(f"{self.url}/healthz", timeout=1)
+                # Several answers in a row on new connections: every worker has finished starting.
+                for _ in range(4 * self.workers):
+                    urllib.request.urlopen(f"{self.url}/healthz", timeout=2).close()
                 return self
             except OSError:
                 time.sleep(0.1)

@@ -16,16 +16,20 @@ import pytest
 from scripts.prodserver import Server, collect_static, database_env, manage
 from tests.webclient import WebClient, card_question
 
-pytestmark = pytest.mark.server
+pytestmark = [
+    pytest.mark.server,
+    # The server's own behaviour (SQLite here) does not depend on the suite's database: run it once, in the SQLite pass.
+    pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs in the SQLite pass of the suite"),
+]
 
 
 def run(*command):
     return subprocess.run(command, capture_output=True, text=True, check=False)
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    mount_point = tmp_path / "disk"
+@pytest.fixture(scope="module")
+def small_disk(tmp_path_factory):
+    mount_point = tmp_path_factory.mktemp("small") / "disk"
     mount_point.mkdir()
     result = run("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount_point)) if os.geteuid() == 0 else None
     if result is None or result.returncode:
@@ -38,7 +42,7 @@ def small_disk(tmp_path):
     run("umount", "-l", str(mount_point))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server_on_small_disk(small_disk):
     database = small_disk / "prep.sqlite3"
     env = database_env(sqlite_path=database) | {"HEALTHZ_MIN_FREE_MB": "1"}
