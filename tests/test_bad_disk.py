@@ -10,6 +10,7 @@ import os
 import sqlite3
 import subprocess
 import time
+from contextlib import closing
 
 import pytest
 
@@ -80,7 +81,7 @@ def answer(learner, quiz, question, choice):
 
 
 def stored_answers(database, quiz):
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db:
         rows = db.execute("SELECT selected_choice_ids FROM interviews_answer WHERE quiz_id = ?", [quiz]).fetchall()
         answered = db.execute("SELECT answered_count FROM interviews_quiz WHERE id = ?", [quiz]).fetchone()[0]
     return [json.loads(row[0]) for row in rows], answered
@@ -103,7 +104,7 @@ def test_a_full_disk_answers_503_saves_nothing_and_recovers(server_on_small_disk
     server, database = server_on_small_disk
     learner, quiz, question, choices = learner_at_first_question(server)
     # An empty write-ahead log, so the next commit needs new space.
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     filler = fill(database.parent)
 
@@ -112,9 +113,10 @@ def test_a_full_disk_answers_503_saves_nothing_and_recovers(server_on_small_disk
     refused = answer(learner, quiz, question, choices[0])
     assert refused.status == 503
     assert "The site is unavailable for a moment" in refused.text and "Traceback" not in refused.text
-    assert stored_answers(database, quiz) == ([], 0)
 
     filler.unlink()
+    # Read once there is room: on a full disk SQLite cannot even recreate its shared-memory file.
+    assert stored_answers(database, quiz) == ([], 0)
     wait_until_healthy(server)
     saved = answer(learner, quiz, question, choices[1])
     assert saved.status == 200 and "Your answer was not recorded" not in saved.text
@@ -124,12 +126,13 @@ def test_a_full_disk_answers_503_saves_nothing_and_recovers(server_on_small_disk
 def test_a_read_only_database_answers_503_and_recovers(server_on_small_disk):
     server, database = server_on_small_disk
     learner, quiz, question, choices = learner_at_first_question(server)
-    for _ in range(50):  # refused while a request holds the database open for writing
+    for _ in range(150):  # refused while a request holds the database open for writing
         if run("mount", "-o", "remount,ro", str(database.parent)).returncode == 0:
             break
         time.sleep(0.1)
     else:
-        pytest.fail("could not make the disk read-only")
+        holders = run("sh", "-c", f"ls -l /proc/[0-9]*/fd /proc/[0-9]*/map_files 2>/dev/null | grep {database.parent}")
+        pytest.fail(f"could not make the disk read-only: {holders.stdout}")
 
     status, report = health(server)
     assert status == 503 and report["database"] in {"read-only", "down"}
