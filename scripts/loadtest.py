@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.prodserver import ROOT, Server, collect_static, fresh_database_env, manage, shell
+from scripts.prodserver import ROOT, Server, collect_static, drop_database, fresh_database_env, manage, shell
 
 USERS = int(os.environ.get("LOADTEST_USERS", "40"))
 DURATION = os.environ.get("LOADTEST_DURATION", "45s")
@@ -98,6 +98,9 @@ def main() -> int:
         )
         stop.set()
         alive = server.process.poll() is None
+    if not summary.exists():
+        print(f"FAILED: locust did not finish (see its output above). Server log: {work / 'server.log'}")
+        return 1
     acks.touch()
     db = json.loads(shell(env, f"ACKS = {str(acks)!r}\n{CHECK}"))
     stats = json.loads(summary.read_text())
@@ -120,8 +123,9 @@ def main() -> int:
         print(f"Killed {len(killed)} workers with SIGKILL; {stats['connection_errors']} requests got no answer.")
     if problems:
         print(f"FAILED: {'; '.join(problems)}. Server log: {work / 'server.log'}")
-    else:
+    else:  # kept for a look when something failed
         shutil.rmtree(work, ignore_errors=True)
+        drop_database(env)
     print(
         f"LOADTEST requests {stats['requests']} rps {stats['rps']:.1f} p50_ms {stats['p50_ms']:.0f} "
         f"p95_ms {stats['p95_ms']:.0f} p99_ms {stats['p99_ms']:.0f} errors_5xx {stats['status_5xx']}"

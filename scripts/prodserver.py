@@ -60,6 +60,17 @@ def fresh_database_env(folder: Path, name: str) -> dict:
     return database_env(database_url=urllib.parse.urlunsplit(parts._replace(path=f"/{database}")), redis_url=redis_url)
 
 
+def drop_database(env: dict):
+    """Drop a PostgreSQL database made by fresh_database_env (a SQLite file goes with its folder)."""
+    if not env.get("DATABASE_URL"):
+        return
+    import psycopg
+
+    parts = urllib.parse.urlsplit(env["DATABASE_URL"])
+    with psycopg.connect(urllib.parse.urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+
+
 def manage(env: dict, *args, quiet=True, timeout=600) -> subprocess.CompletedProcess:
     return subprocess.run(
         [PYTHON, "manage.py", *args],
