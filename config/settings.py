@@ -251,10 +251,12 @@ BENCH_ENDPOINTS = env_bool("DJANGO_BENCH_ENDPOINTS")
 MIDDLEWARE.insert(0, "interviews.request_log.RequestLogMiddleware")
 # One JSON line per request on stdout (logger "prep.requests"); off with DJANGO_REQUEST_LOG=0.
 REQUEST_LOG = env_bool("DJANGO_REQUEST_LOG", True)
-LOGGING["formatters"] = {"bare": {"format": "%(message)s"}}
+LOGGING.setdefault("formatters", {})["bare"] = {"format": "%(message)s"}
 LOGGING["handlers"]["requests"] = {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "bare"}
-LOGGING["loggers"] = {
-    "prep.requests": {"handlers": ["requests"], "level": "INFO" if REQUEST_LOG else "WARNING", "propagate": False}
+LOGGING.setdefault("loggers", {})["prep.requests"] = {
+    "handlers": ["requests"],
+    "level": "INFO" if REQUEST_LOG else "WARNING",
+    "propagate": False,
 }
 # /metrics (Prometheus) answers only requests that carry this token; unset, it does not exist.
 METRICS_TOKEN = env("METRICS_TOKEN")

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -129,7 +130,8 @@ class Server:
         self.log = log
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 30) -> "Server":
+    def start(self, timeout: float = 30, *, healthy: bool = True) -> "Server":
+        """Start and wait until every worker answers /healthz (with any status when not `healthy`)."""
         self.process = subprocess.Popen(
             [str(ROOT / "scripts" / "serve"), *self.extra],
             cwd=ROOT,
@@ -145,7 +147,11 @@ class Server:
             try:
                 # Several answers in a row on new connections: every worker has finished starting.
                 for _ in range(4 * self.workers):
-                    urllib.request.urlopen(f"{self.url}/healthz", timeout=2).close()
+                    try:
+                        urllib.request.urlopen(f"{self.url}/healthz", timeout=2).close()
+                    except urllib.error.HTTPError:
+                        if healthy:
+                            raise
                 return self
             except OSError:
                 time.sleep(0.1)
