@@ -99,6 +99,8 @@ def test_healthz_writes_its_probe_row_in_place(client):
 
 
 def test_healthz_reports_a_full_disk(client, settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("free space is checked where the database is a file on this machine")
     settings.HEALTHZ_MIN_FREE_MB = 10**12
     response = client.get("/healthz")
     assert response.status_code == 503
