@@ -17,15 +17,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 TORCH_VENV := .venv-torch
 DEV_ENV := DJANGO_DEBUG=1
+PORT ?= 8000
 
-.PHONY: help setup run test lint format check-content bench curator clean
+.PHONY: help setup port-free run test lint format check-content bench profile curator clean
 
 help:
-	@echo "make run            set up everything and serve http://127.0.0.1:8000"
+	@echo "make run            set up everything and serve http://127.0.0.1:8000 (PORT=8001 for another port)"
 	@echo "make test           run the whole test suite"
 	@echo "make lint           ruff check and format check"
 	@echo "make check-content  run every runnable code block of the question bank against PyTorch"
 	@echo "make bench          measure throughput and latency against a bare Django view"
+	@echo "make profile        in-process medians and query counts of the quiz page, answers and dashboard"
 	@echo "make curator USER=name  put an existing user in the Curators group"
 
 $(BIN)/python:
@@ -38,14 +40,28 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# axe-core (accessibility checks in the browser tests only, never served to users) from npm.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || { echo "The browser tests need npm for axe-core: apt-get install npm"; exit 1; }
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
 setup: $(VENV)/.installed
 
-run: setup
+# Checked before anything is migrated or loaded, so a second `make run` changes nothing.
+port-free: setup
+	@$(BIN)/python -c 'import socket; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", $(PORT)))' 2>/dev/null \
+		|| { echo "Port $(PORT) is in use (is the site already running?). Stop that, or choose another: make run PORT=8001"; exit 1; }
+
+# The task worker (it sends mail) runs beside the server and stops with it.
+run: setup port-free
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_question_bank
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+		$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup
+test: setup $(AXE)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup
@@ -73,7 +89,10 @@ curator: setup
 	$(DEV_ENV) $(BIN)/python manage.py make_curator $(USER)
 
 clean:
-	rm -rf $(VENV) $(TORCH_VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TORCH_VENV) staticfiles .pytest_cache .ruff_cache tests/browser/node_modules
+
+profile: setup
+	$(BIN)/python scripts/profile_core_loop.py
 
 # Operations: load test, backups. (PostgreSQL + Redis when DATABASE_URL / REDIS_URL are set.)
 .PHONY: loadtest backup restore
@@ -85,5 +104,5 @@ backup: setup
 	$(BIN)/python manage.py backup_database
 
 restore: setup
-	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/prep-....sqlite3 (or .dump) [FORCE=1]"; exit 1; }
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/prep-....sqlite3 (or .pgdump) [FORCE=1]"; exit 1; }
 	$(BIN)/python manage.py restore_database "$(FILE)" $(if $(FORCE),--force)

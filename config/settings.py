@@ -1,6 +1,7 @@
 """Settings for the interview-practice site, read from environment variables."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,6 +37,14 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_rate(name: str, default: str) -> str:
+    """A rate limit such as `10/m` or `20/10m`: a count per s, m, h or d (optionally several)."""
+    value = env(name, default)
+    if not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 10/m or 20/10m, not {value!r}.")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -65,19 +74,23 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "interviews.middleware.upload_limits",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "interviews.middleware.private_pages",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "interviews.middleware.htmx_login_redirect",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -148,6 +161,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "interviews:home"
 LOGOUT_REDIRECT_URL = "interviews:home"
@@ -193,6 +208,10 @@ else:
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ML Interview Prep <noreply@localhost>")
 
+# Mail and other slow work run off the request path: queued in the database, run by
+# `manage.py db_worker` (a process of its own in production; `make run` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # Security headers. HTTPS-only settings switch on whenever DEBUG is off.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -220,8 +239,11 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
-if env_bool("DJANGO_BEHIND_PROXY"):
+# Preloading is hard to undo (browsers ship the list), so it is the operator's explicit choice.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD") and SECURE_HSTS_SECONDS > 0
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]  # "preload is off": on purpose
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_FAILURE_VIEW = "interviews.views.errors.csrf_failure"
 
@@ -230,18 +252,68 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Attempts while locked out do not restart the cool-off: else anyone behind the same address
+# could keep a person locked out for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "interviews.views.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "interviews.limits.client_ip"
+
+# Rate limits per client address (log-in, sign-up, reset) or per account (the rest), counted in
+# the cache: set REDIS_URL when several app processes serve the site, or each counts on its own.
+# Log-in's limit is checked before the password is hashed, the costly part of a log-in.
+RATE_LIMITS = {
+    "login": env_rate("DJANGO_RATE_LOGIN", "10/m"),
+    "signup": env_rate("DJANGO_RATE_SIGNUP", "5/h"),
+    "password_reset": env_rate("DJANGO_RATE_PASSWORD_RESET", "10/h"),
+    "password_reset_address": env_rate("DJANGO_RATE_PASSWORD_RESET_ADDRESS", "3/h"),
+    "quiz_create": env_rate("DJANGO_RATE_QUIZ_CREATE", "30/10m"),
+    "answer": env_rate("DJANGO_RATE_ANSWER", "120/m"),
+    "note": env_rate("DJANGO_RATE_NOTE", "60/m"),
+}
+RATELIMIT_IP_META_KEY = "interviews.limits.client_ip"
+
+# Argon2id, Django's recommended hasher; an older hash is rehashed with it at the next log-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AXES_VERBOSE = False
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
+# Logs go to the process's standard error, as JSON lines unless DJANGO_LOG_FORMAT=text (the
+# default with DEBUG). Every 500 is logged there with its traceback, and mailed to ADMINS if set.
+LOG_LEVEL = env("DJANGO_LOG_LEVEL", "WARNING")
+LOG_FORMAT = env("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
+ADMINS = env_list("DJANGO_ADMINS")
+SERVER_EMAIL = env("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "json": {"()": "interviews.log_format.JsonLines"},
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "level": LOG_LEVEL},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Replaces Django's default handlers for its loggers; their records reach the console through root.
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True}},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_MAX_BODY_BYTES", 100_000)
+# Only the admin's question import accepts a file (multipart); every other address refuses one.
+MAX_IMPORT_BYTES = env_int("DJANGO_MAX_IMPORT_BYTES", 5_000_000)
 
 # `make bench` serves a bare "hello" view beside the app to measure the server's own cost.
 BENCH_ENDPOINTS = env_bool("DJANGO_BENCH_ENDPOINTS")
@@ -249,10 +321,10 @@ BENCH_ENDPOINTS = env_bool("DJANGO_BENCH_ENDPOINTS")
 # --- Operations: request log, metrics, health checks, backups -----------------------------------------
 # First, so the request log times and counts everything the other middleware does.
 MIDDLEWARE.insert(0, "interviews.request_log.RequestLogMiddleware")
-# One JSON line per request on stdout (logger "prep.requests"); off with DJANGO_REQUEST_LOG=0.
+# One JSON line per request on standard error (logger "prep.requests"); off with DJANGO_REQUEST_LOG=0.
 REQUEST_LOG = env_bool("DJANGO_REQUEST_LOG", True)
 LOGGING.setdefault("formatters", {})["bare"] = {"format": "%(message)s"}
-LOGGING["handlers"]["requests"] = {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "bare"}
+LOGGING["handlers"]["requests"] = {"class": "logging.StreamHandler", "formatter": "bare"}
 LOGGING.setdefault("loggers", {})["prep.requests"] = {
     "handlers": ["requests"],
     "level": "INFO" if REQUEST_LOG else "WARNING",

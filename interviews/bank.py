@@ -4,7 +4,10 @@ Format: see content/README.md. A file is a mapping with optional `topics:` and `
 lists; a folder is every `*.yaml` file in it, read in name order.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -46,11 +49,21 @@ class Bank:
     questions: list[dict] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A question changed in admin since the loader last wrote it, left as it is."""
+
+    slug: str
+    changed_by: str
+    changed_at: datetime
+
+
 @dataclass
 class LoadResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
 def read_bank(path: Path) -> tuple[Bank, list[str]]:
@@ -239,8 +252,13 @@ def topic_to_dict(topic: Topic) -> dict:
     return {"slug": topic.slug, "name": topic.name, "description": topic.description, "order": topic.order}
 
 
-def load_bank(bank: Bank, *, by=None, progress=None) -> LoadResult:
-    """Upsert topics and questions by slug in one transaction. Call only with a validated bank."""
+def load_bank(bank: Bank, *, by=None, keep_edits=False, progress=None) -> LoadResult:
+    """Upsert topics and questions by slug in one transaction. Call only with a validated bank.
+
+    A load by nobody (load_question_bank) records what it wrote in `loaded_hash`; with
+    `keep_edits` it leaves alone every question changed since (in admin, by an import) and
+    reports it in `conflicts`. An import by a curator (`by`) is a curator's change like any other.
+    """
     result = LoadResult()
     with transaction.atomic():
         for data in bank.topics:
@@ -251,17 +269,47 @@ def load_bank(bank: Bank, *, by=None, progress=None) -> LoadResult:
         }
         for index, data in enumerate(bank.questions, 1):
             question = existing.get(data["slug"])
-            if question is not None and _normalised(question_to_dict(question)) == _normalised(data):
+            wanted = _normalised(data)
+            loaded_hash = file_hash(wanted) if by is None else None
+            if question is None:
+                _write_question(None, data, topics[data["topic"]], by=by, loaded_hash=loaded_hash)
+                result.created += 1
+            elif (stored := _normalised(question_to_dict(question))) == wanted:
                 result.unchanged += 1
+                if loaded_hash and question.loaded_hash != loaded_hash:
+                    Question.objects.filter(pk=question.pk).update(loaded_hash=loaded_hash)
+            elif keep_edits and _changed_since_loaded(question, stored):
+                result.conflicts.append(_conflict(question))
             else:
-                _write_question(question, data, topics[data["topic"]], by=by)
-                if question is None:
-                    result.created += 1
-                else:
-                    result.updated += 1
+                _write_question(question, data, topics[data["topic"]], by=by, loaded_hash=loaded_hash)
+                result.updated += 1
             if progress:
                 progress(index, len(bank.questions))
     return result
+
+
+def file_hash(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _changed_since_loaded(question: Question, stored: dict) -> bool:
+    if question.loaded_hash:
+        return file_hash(stored) != question.loaded_hash
+    # Loaded before the loader kept a hash: changed if a person made the latest change.
+    latest = question.history.order_by("-history_date", "-history_id").first()
+    return latest is not None and latest.history_user_id is not None
+
+
+def _conflict(question: Question) -> Conflict:
+    change = (
+        question.history.filter(history_user__isnull=False)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if change is None:
+        return Conflict(question.slug, "someone (not recorded)", question.updated_at)
+    return Conflict(question.slug, change.history_user.get_username(), change.history_date)
 
 
 def _normalised(data: dict) -> dict:
@@ -272,7 +320,7 @@ def _normalised(data: dict) -> dict:
     }
 
 
-def _write_question(question: Question | None, data: dict, topic: Topic, *, by=None):
+def _write_question(question: Question | None, data: dict, topic: Topic, *, by=None, loaded_hash=None):
     question = question or Question(slug=data["slug"])
     question.topic = topic
     question.kind = data["kind"]
@@ -287,6 +335,9 @@ def _write_question(question: Question | None, data: dict, topic: Topic, *, by=N
     question.strict_names = data["strict_names"]
     if by is not None:
         question.updated_by = by
+    if loaded_hash is not None:
+        question.loaded_hash = loaded_hash
+        question._change_reason = "Loaded from the question bank files"
     question.save()
     question.choices.all().delete()
     Choice.objects.bulk_create(
@@ -329,7 +380,9 @@ def dump_bank(topics: list[dict], questions: list[dict]) -> str:
     if topics:
         document["topics"] = [compact(t) for t in topics]
     if questions:
-        document["questions"] = [compact({**q, "choices": [compact(c) for c in q["choices"]]}) for q in questions]
+        document["questions"] = [
+            compact({**q, "choices": [compact(c) for c in q.get("choices") or []]}) for q in questions
+        ]
     return yaml.dump(document, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=100)
 
 

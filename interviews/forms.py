@@ -6,12 +6,14 @@ from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from interviews.models import Note, Profile, Question, Report
+from interviews.models import Note, Profile, Question, Quiz, Report
 from interviews.shuffle import choice_order
+from interviews.tasks import send_password_reset
 
 User = get_user_model()
 
@@ -33,15 +35,34 @@ class SignupForm(UserCreationForm):
         model = User
         fields = ("username", "email")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # ASCII only, so nobody can sign up as a look-alike of `admin` spelt with a Cyrillic letter.
+        self.fields["username"].validators.append(ASCIIUsernameValidator())
+        self.fields["username"].help_text = "Letters a–z, digits and @ . + - _ only; 150 characters or fewer."
+
+    def clean_username(self):
+        username = super().clean_username()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("A user with that username already exists.")
+        return username
+
     def clean_time_zone(self):
         zone = self.cleaned_data["time_zone"]
         return zone if zone in available_timezones() else "UTC"
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email address already exists.")
-        return email
+        # Not checked against other accounts: saying "taken" would tell anyone who has an account.
+        # The address's owner is told by email instead (see interviews.accounts).
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """The task worker looks the address up and sends the link, so this answers in the same time
+    whether or not an account uses the address."""
+
+    def save(self, *, request, use_https=False, **kwargs):
+        send_password_reset.enqueue(email=self.cleaned_data["email"], domain=request.get_host(), use_https=use_https)
 
 
 class ProfileForm(forms.ModelForm):
@@ -168,7 +189,13 @@ class QuizBuilderForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Practice and exam. Interview mode always asks open questions.",
     )
-    size = forms.IntegerField(label="Number of questions", min_value=5, max_value=50, initial=10)
+    size = forms.IntegerField(
+        label="Number of questions",
+        min_value=Quiz.MIN_SIZE,
+        max_value=Quiz.MAX_SIZE,
+        initial=10,
+        help_text=f"From {Quiz.MIN_SIZE} to {Quiz.MAX_SIZE}. If fewer questions match, the quiz has fewer.",
+    )
     mode = forms.ChoiceField(
         choices=[
             ("practice", "Practice: feedback after every answer"),
@@ -243,6 +270,15 @@ class AnswerForm(forms.Form):
         if "text" in self.fields:
             # Typing goes straight into the answer box when the question appears.
             self.fields["text"].widget.attrs["data-autofocus"] = ""
+
+    def clean_choice(self):
+        # The widget reads one value of many, and a list field keeps repeats: check what was sent.
+        sent = self.data.getlist(self.add_prefix("choice"))
+        if self.question.kind != "multiple" and len(sent) != 1:
+            raise forms.ValidationError("Choose exactly one answer.")
+        if len(set(sent)) != len(sent):
+            raise forms.ValidationError("Choose each answer at most once.")
+        return self.cleaned_data["choice"]
 
     def choice_ids(self) -> list[int]:
         value = self.cleaned_data.get("choice")

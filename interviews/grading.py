@@ -50,6 +50,7 @@ def grade_choices(kind: str, correct_ids: Collection[int], selected_ids: Collect
 
 def name_forms(text: str) -> set[str]:
     """The spellings a dotted name may be given in: with and without `()`, receiver and namespace."""
+    text = text.removeprefix(".") if text.startswith(".") and not text.startswith("..") else text
     if not DOTTED_NAME.match(text):
         return {text}
     bare = text.removesuffix("()").replace(" ", "")
@@ -96,8 +97,7 @@ def matches_accepted(given: str, accepted: str, *, strict_names: bool = False) -
         return True
     if strict_names:
         return False
-    accepted_forms = name_forms(accepted)
-    return bool(name_forms(given) & accepted_forms) and DOTTED_NAME.match(accepted) is not None
+    return bool(name_forms(given) & name_forms(accepted))
 
 
 def regex_matches(answer_regex: str, text: str) -> bool:

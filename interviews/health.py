@@ -13,12 +13,17 @@ from interviews.models import HealthProbe
 
 # PostgreSQL refusing writes (a read-only transaction or a standby), beyond its OperationalErrors.
 READ_ONLY_SQLSTATES = {"25006"}
+# SQLite reports a missing table or bad SQL as an OperationalError too: only these mean "not now".
+SQLITE_UNAVAILABLE = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_BUSY")
 
 
 def database_unavailable(error: BaseException | None) -> bool:
     """Whether `error` means the database cannot serve now (down, full, read-only), not a bug in the code."""
-    if isinstance(error, OperationalError | InterfaceError):
+    if isinstance(error, InterfaceError):
         return True
+    if isinstance(error, OperationalError):
+        sqlite_error = getattr(error.__cause__, "sqlite_errorname", None)
+        return sqlite_error is None or sqlite_error.startswith(SQLITE_UNAVAILABLE)
     return isinstance(error, DatabaseError) and getattr(error.__cause__, "sqlstate", None) in READ_ONLY_SQLSTATES
 
 

@@ -105,6 +105,12 @@ def parse_range(value: str | None) -> tuple[str, str]:
     return DEFAULT_RANGE, f"“{value[:20]}” is not a range we know; showing the last {DEFAULT_RANGE} days."
 
 
+def current_streak(user, *, today: date) -> int:
+    """Consecutive days with an answer up to today (or yesterday): one query on the answers' days."""
+    days = Answer.objects.filter(user=user, is_correct__isnull=False).values_list("local_day", flat=True)
+    return streaks(set(days.distinct().order_by()), today)[0]
+
+
 def dashboard_data(user, *, now: datetime, time_zone: str, range_key: str) -> dict:
     zone = ZoneInfo(time_zone)
     today = now.astimezone(zone).date()

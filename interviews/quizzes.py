@@ -18,6 +18,13 @@ AUTO_GRADED_KINDS = ["single", "multiple", "true_false", "short", "output"]
 CHOICE_KINDS = {"single", "multiple", "true_false"}
 TYPED_KINDS = {"short", "output"}
 GOOD_RATINGS = {Answer.Rating.GOOD, Answer.Rating.EASY}
+RETRY_PREFIX = "Retry: "
+WITHDRAWN_REASON = (
+    "A curator withdrew it because it was found to be wrong or unclear; it does not count towards your score."
+)
+WITHDRAWN = f"This question was skipped. {WITHDRAWN_REASON}"
+# A quiz question still to answer: no answer yet, or an open question revealed but not yet rated.
+NOT_FINAL = Q(answer__isnull=True) | Q(answer__is_correct__isnull=True)
 
 
 class EmptyPool(Exception):
@@ -31,6 +38,14 @@ class Submission:
     choice_ids: list[int]
     text: str = ""
     time_taken_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A submission graded against one version of its question."""
+
+    is_correct: bool | None
+    question_version: int
 
 
 @dataclass
@@ -61,6 +76,14 @@ def missed_questions(user):
         .values("is_correct")[:1]
     )
     return Question.objects.published().annotate(last_correct=Subquery(latest)).filter(last_correct=False)
+
+
+def retry_title(title: str) -> str:
+    """ "Retry: <the original title>", however many retries deep, within the title column."""
+    original = title.removeprefix(RETRY_PREFIX)
+    while original.startswith(RETRY_PREFIX):
+        original = original.removeprefix(RETRY_PREFIX)
+    return f"{RETRY_PREFIX}{original}"[: Quiz._meta.get_field("title").max_length]
 
 
 def create_quiz(
@@ -102,7 +125,17 @@ def create_quiz(
     return quiz
 
 
-def locked_item(user, quiz_id: int, question_id: int) -> QuizQuestion:
+def answer_item(user, quiz_id: int, question_id: int) -> QuizQuestion:
+    """One question of the learner's quiz, with its grading key, read without any lock: what an
+    answer is graded against before its transaction opens. Raises QuizQuestion.DoesNotExist."""
+    item = QuizQuestion.objects.select_related("quiz", "question__topic", "answer").get(
+        quiz_id=quiz_id, quiz__user=user, question_id=question_id
+    )
+    load_grading_key([item.question])
+    return item
+
+
+def locked_item(user, quiz_id: int, question_id: int, *, graded: Question | None = None) -> QuizQuestion:
     """One question of the learner's quiz for answering, with the quiz, the question, the stored
     answer and the learner's review card. Raises QuizQuestion.DoesNotExist.
 
@@ -110,6 +143,9 @@ def locked_item(user, quiz_id: int, question_id: int) -> QuizQuestion:
     serialises writers before this read. PostgreSQL locks the quiz row first, in its own
     statement: under READ COMMITTED a row locked and read in the same statement would come back
     with the answer as it was before the wait, and a second tab would insert a duplicate.
+
+    `graded` is the question as answer_item() read it: while its version is still current, its
+    grading key is reused rather than read again inside the lock.
     """
     if connection.features.has_select_for_update:
         list(Quiz.objects.select_for_update().filter(pk=quiz_id, user=user).values_list("pk"))
@@ -120,7 +156,15 @@ def locked_item(user, quiz_id: int, question_id: int) -> QuizQuestion:
         .select_related("quiz", "question__topic", "answer", "learner_card")
         .get(quiz_id=quiz_id, quiz__user=user, question_id=question_id)
     )
-    load_grading_key([item.question])
+    question = item.question
+    if graded is not None and (graded.pk, graded.version, graded.status) == (
+        question.pk,
+        question.version,
+        question.status,
+    ):
+        item.question = graded
+    else:
+        load_grading_key([item.question])
     return item
 
 
@@ -148,11 +192,19 @@ def grade(question: Question, submission: Submission) -> bool | None:
     return grade_choices(question.kind, correct_ids, submission.choice_ids)
 
 
-def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now, prefs: Prefs) -> Outcome:
-    """Store and grade one answer, once. Call inside transaction.atomic() with `quiz` locked.
+def grade_submission(question: Question, submission: Submission) -> Verdict:
+    return Verdict(grade(question, submission), question.version)
+
+
+def record_answer(
+    *, quiz: Quiz, item: QuizQuestion, submission: Submission, now, prefs: Prefs, verdict: Verdict | None = None
+) -> Outcome:
+    """Store one answer, once. Call inside transaction.atomic() with `item` from locked_item().
 
     Practice and interview: the first answer is final; a repeat returns the stored one.
     Exam: a changed answer replaces the stored one until the exam is submitted.
+    `verdict` is the grade given before the transaction opened; it is used while the question is
+    still at the version it was graded against, otherwise the answer is graded again here.
     """
     question = item.question
     existing = getattr(item, "answer", None)
@@ -164,8 +216,13 @@ def record_answer(*, quiz: Quiz, item: QuizQuestion, submission: Submission, now
     if quiz.is_past_deadline(now):
         submit_exam(quiz=quiz, now=now, prefs=prefs)
         return Outcome(None, item, quiz, refused="Time is up: the exam was submitted at its time limit.")
+    if question.status != Question.Status.PUBLISHED:
+        return _withdrawn(quiz, item, now)
 
-    is_correct = grade(question, submission)
+    if verdict is not None and verdict.question_version == question.version:
+        is_correct = verdict.is_correct
+    else:
+        is_correct = grade(question, submission)
     fields = {
         "question_version": question.version,
         "selected_choice_ids": sorted(submission.choice_ids),
@@ -249,13 +306,12 @@ def _restored(snapshot: dict | None, reviewed_at) -> scheduling.CardState:
 OVERRIDE_REFUSALS = {
     "kind": "Only typed answers can be claimed right; choices are graded exactly.",
     "unanswered": "Answer the question before you claim your answer was right.",
-    "correct": "This answer is already marked correct.",
     "exam": "Submit the exam first; then you can claim a typed answer was right.",
 }
 
 
 def override_answer(*, quiz: Quiz, item: QuizQuestion, now, prefs: Prefs) -> Outcome:
-    """ "I was right": regrade a typed answer marked wrong as correct, and replay its review.
+    """Regrade a typed answer marked wrong as correct ("I was right"), and replay its review.
 
     The card is rescheduled as if the answer had been graded right when it was reviewed, from the
     state stored before that review, provided no later review has moved the card since.
@@ -298,7 +354,7 @@ def override_answer(*, quiz: Quiz, item: QuizQuestion, now, prefs: Prefs) -> Out
     quiz.correct_count += 1
     quiz_fields = ["correct_count"]
     if not quiz.is_open:
-        quiz.score_percent = round(100 * quiz.correct_count / quiz.size) if quiz.size else 0
+        quiz.score_percent = quiz.score()
         quiz_fields.append("score_percent")
     quiz.save(update_fields=quiz_fields)
     return Outcome(answer, item, quiz)
@@ -315,6 +371,8 @@ def rate_answer(
         return Outcome(None, item, quiz, refused="Reveal the model answer before you rate yourself.")
     if answer.self_rating:
         return Outcome(answer, item, quiz, replayed=True)
+    if item.question.status != Question.Status.PUBLISHED:
+        return _withdrawn(quiz, item, now)
     answer.self_rating = rating
     answer.covered_points = sorted(set(covered_points))
     answer.is_correct = rating in GOOD_RATINGS
@@ -337,6 +395,39 @@ def rate_answer(
     return Outcome(answer, item, quiz)
 
 
+def skip_withdrawn(*, quiz: Quiz, now) -> list[int]:
+    """Skip every question of the quiz that a curator withdrew (archived or sent back to draft)
+    before the learner gave it a final answer: it is not asked and not counted, and the quiz can
+    still be finished. Call inside transaction.atomic() with `quiz` locked; returns the positions."""
+    items = quiz.items.filter(NOT_FINAL, skipped=False).exclude(question__status=Question.Status.PUBLISHED)
+    positions = sorted(items.values_list("position", flat=True))
+    if positions:
+        quiz.items.filter(position__in=positions).update(skipped=True)
+        _skip(quiz, len(positions), now)
+    return positions
+
+
+def _withdrawn(quiz: Quiz, item: QuizQuestion, now) -> Outcome:
+    """Refuse an answer to a question withdrawn since the quiz was drawn, and skip it."""
+    if item.skipped:
+        return Outcome(None, item, quiz, refused=WITHDRAWN)
+    if getattr(item, "answer", None) is not None and item.answer.is_final:
+        return Outcome(item.answer, item, quiz, refused=WITHDRAWN)  # an exam answer stands as given
+    QuizQuestion.objects.filter(pk=item.pk).update(skipped=True)
+    item.skipped = True
+    _skip(quiz, 1, now)
+    return Outcome(None, item, quiz, refused=WITHDRAWN)
+
+
+def _skip(quiz: Quiz, count: int, now):
+    quiz.skipped_count += count
+    fields = ["skipped_count"]
+    if not quiz.is_exam and quiz.answered_count + quiz.skipped_count >= quiz.size:
+        quiz.finish(now=now, save=False)
+        fields += ["status", "finished_at", "score_percent"]
+    quiz.save(update_fields=fields)
+
+
 def _count(quiz: Quiz, answered_delta: int, correct_delta: int, now):
     """Update the quiz's progress in one statement; the row is locked, so plain arithmetic is safe."""
     if not (answered_delta or correct_delta):
@@ -345,7 +436,7 @@ def _count(quiz: Quiz, answered_delta: int, correct_delta: int, now):
     quiz.correct_count += correct_delta
     fields = ["answered_count", "correct_count"]
     # Practice and interview quizzes end with their last final answer; an exam ends when submitted.
-    if not quiz.is_exam and quiz.answered_count >= quiz.size:
+    if not quiz.is_exam and quiz.answered_count + quiz.skipped_count >= quiz.size:
         quiz.finish(now=now, save=False)
         fields += ["status", "finished_at", "score_percent"]
     quiz.save(update_fields=fields)
@@ -353,6 +444,7 @@ def _count(quiz: Quiz, answered_delta: int, correct_delta: int, now):
 
 def submit_exam(*, quiz: Quiz, now, prefs: Prefs):
     """Finish an exam and reschedule the review card of every answered question."""
+    skip_withdrawn(quiz=quiz, now=now)
     quiz.finish(now=now)
     answers = (
         quiz.answers.select_related("item")

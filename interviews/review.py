@@ -113,6 +113,11 @@ def due_summary(user, *, now: datetime, prefs: Prefs) -> dict:
         "due": counts["due"],
         "new": new_allowed,
         "new_waiting": counts["new_waiting"],
+        # Why some new questions wait for another day: the daily allowance, and how much of it
+        # today's first answers (in quizzes too, not only reviews) already used.
+        "new_held_back": counts["new_waiting"] - new_allowed,
+        "new_today": counts["new_today"],
+        "new_per_day": prefs.new_per_day,
         "total": counts["due"] + new_allowed,
     }
 

@@ -8,6 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import re2
+
 TRUE_FALSE_TEXTS = ("True", "False")
 CHOICE_KINDS = {"single", "multiple", "true_false"}
 
@@ -60,12 +62,22 @@ def short_answer_rule_errors(kind: str, accepted_answers: Sequence[str], answer_
         errors.append(f"{noun} question needs at least 1 accepted answer (for output: what the code prints).")
     if answer_regex and kind == "output":
         errors.append("An output question is graded against its accepted answers only; remove the regex.")
-    elif answer_regex:
-        try:
-            re.compile(answer_regex)
-        except re.error as error:
-            errors.append(f"The answer regex does not compile: {error}.")
+    elif answer_regex and (problem := regex_problem(answer_regex)):
+        errors.append(f"The answer regex does not compile on RE2, the engine that grades: {problem}.")
     return errors
+
+
+def regex_problem(answer_regex: str) -> str:
+    """Why RE2 refuses the pattern as grading runs it (look-arounds and back-references among
+    others), or "" when it compiles. RE2 matches in linear time, so nested quantifiers are safe."""
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        re2.compile(f"(?i:{answer_regex})", options)
+    except re2.error as error:
+        reason = error.args[0] if error.args else "invalid pattern"
+        return reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)
+    return ""
 
 
 def open_rule_errors(kind: str, answer: str, key_points: Sequence[str]) -> list[str]:

@@ -1,6 +1,26 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from interviews.views import accounts, bank, builder, dashboard, pages, quiz, review
+
+MAX_ID = 2**63 - 1
+
+
+class IdConverter:
+    """A database id in a URL. A larger number than any column can hold is a 404, not an overflow."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 0 < number <= MAX_ID:
+            raise ValueError(f"{value} is not a database id")
+        return number
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 app_name = "interviews"
 
@@ -18,6 +38,6 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export/", dashboard.export, name="dashboard-export"),
     path("quiz/new/", builder.quiz_new, name="quiz-new"),
-    path("quiz/<int:pk>/", quiz.quiz_detail, name="quiz-detail"),
-    path("quiz/<int:pk>/results/", quiz.quiz_results, name="quiz-results"),
+    path("quiz/<id:pk>/", quiz.quiz_detail, name="quiz-detail"),
+    path("quiz/<id:pk>/results/", quiz.quiz_results, name="quiz-results"),
 ]

@@ -2,20 +2,47 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+from django.test.client import MULTIPART_CONTENT
+from django.utils.http import urlencode
 
 User = get_user_model()
 PASSWORD = "correct-horse-battery-staple-42"
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate-limit counters live in the cache; each test starts with none spent.
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_and_plain(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     # Hashed static names need collectstatic; tests serve the source files as they are.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _forms_posted_like_browsers(monkeypatch):
+    """A browser (and htmx) posts a form without a file input urlencoded; the test client would send
+    multipart, which the site refuses everywhere but the admin's file import."""
+    post = RequestFactory.post
+
+    def urlencoded_post(self, path, data=None, content_type=MULTIPART_CONTENT, **kwargs):
+        data = {} if data is None else data
+        if content_type == MULTIPART_CONTENT and isinstance(data, dict):
+            values = [v for value in data.values() for v in (value if isinstance(value, list | tuple) else [value])]
+            if not any(hasattr(value, "read") for value in values):
+                data, content_type = urlencode(data, doseq=True), "application/x-www-form-urlencoded"
+        return post(self, path, data, content_type, **kwargs)
+
+    monkeypatch.setattr(RequestFactory, "post", urlencoded_post)
 
 
 def make_user(username: str, **extra) -> User:

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from interviews.bank import export_questions
 from interviews.models import Question
 from tests.conftest import make_user
 from tests.factories import make_question, make_topic
@@ -219,3 +220,114 @@ def test_report_triage_lists_and_resolves(curator_client, learner):
     curator_client.post(changelist, {"action": "mark_resolved", "_selected_action": [report.pk]})
     report.refresh_from_db()
     assert report.status == "resolved" and report.resolved_at is not None
+
+
+def test_import_larger_than_the_limit_is_refused_before_it_is_read(curator_client, settings):
+    settings.MAX_IMPORT_BYTES = 10_000
+    call_command("load_question_bank", verbosity=0)
+    exported = export_questions(Question.objects.all()).encode()
+    assert len(exported) > 100_000
+    upload = SimpleUploadedFile("bank.yaml", exported, content_type="application/yaml")
+    response = curator_client.post(reverse("admin:interviews_question_import"), {"file": upload})
+    assert response.status_code == 413
+    assert "The file is larger than 0.01 MB" in response.content.decode()
+
+
+def test_a_regex_the_grader_cannot_run_is_refused_with_the_reason(curator_client):
+    data = question_form(topic=make_topic(), kind="short", accepted=["backward"], answer_regex="(?<=loss\\.)backward")
+    response = curator_client.post(reverse("admin:interviews_question_add"), data)
+    page = response.content.decode()
+    assert "The answer regex does not compile on RE2, the engine that grades: invalid perl operator: (?&lt;" in page
+    assert not Question.objects.exists()
+
+
+def test_a_revert_from_history_is_a_new_version_and_versions_never_repeat(admin_client):
+    question = make_question(kind="open", prompt="Original prompt?")
+    change = reverse("admin:interviews_question_change", args=[question.pk])
+
+    def form(prompt):
+        return question_form(
+            topic=question.topic,
+            kind="open",
+            prompt=prompt,
+            slug=question.slug,
+            status="published",
+            key_points="First point\nSecond point",
+            answer=question.answer,
+        )
+
+    assert admin_client.post(change, form("Edited prompt?")).status_code == 302
+    question.refresh_from_db()
+    assert question.version == 2
+    original = question.history.order_by("history_id").first()
+    revert = reverse("admin:interviews_question_simple_history", args=[question.pk, original.history_id])
+    assert "multipart/form-data" not in admin_client.get(revert).content.decode()
+    assert admin_client.post(revert, form("Original prompt?")).status_code == 302
+    question.refresh_from_db()
+    assert (question.prompt, question.version) == ("Original prompt?", 3)
+    assert admin_client.post(change, form("Edited again?")).status_code == 302
+    question.refresh_from_db()
+    assert question.version == 4
+    versions = list(question.history.order_by("history_id").values_list("version", flat=True))
+    assert versions == sorted(versions)
+
+
+def test_add_question_starts_with_four_choice_rows_and_a_roomy_prompt(curator_client):
+    page = curator_client.get(reverse("admin:interviews_question_add")).content.decode()
+    assert 'name="choices-TOTAL_FORMS" value="4"' in page
+    assert '<textarea name="prompt" cols="80" rows="3" maxlength="300"' in page
+    assert "admin-question.js" in page and "htmx-4.0.1.min.js" in page
+
+
+def test_existing_question_shows_only_its_own_choices(curator_client):
+    question = make_question(kind="single")
+    page = curator_client.get(reverse("admin:interviews_question_change", args=[question.pk])).content.decode()
+    assert 'name="choices-TOTAL_FORMS" value="3"' in page
+
+
+def test_explanation_boxes_are_tall_enough_for_their_text(curator_client):
+    question = make_question(kind="single")
+    question.choices.filter(order=1).update(explanation="A long explanation. " * 20)
+    page = curator_client.get(reverse("admin:interviews_question_change", args=[question.pk])).content.decode()
+    assert 'name="choices-0-explanation" cols="50" rows="9"' in page
+
+
+def test_change_page_shows_the_questions_statistics(curator_client, learner):
+    from interviews.models import Report
+
+    question = make_question(kind="single")
+    Report.objects.create(user=learner, question=question, question_version=1, reason="typo")
+    Report.objects.create(user=learner, question=question, question_version=1, reason="other", status="resolved")
+    page = curator_client.get(reverse("admin:interviews_question_change", args=[question.pk])).content.decode()
+    assert "How learners do" in page and "Share correct" in page and "Discrimination" in page
+    assert f'question__id__exact={question.pk}&amp;status__exact=open">1</a>' in page
+    changelist = curator_client.get(reverse("admin:interviews_question_changelist")).content.decode()
+    assert '<td class="field-reports">1</td>' in changelist
+
+
+def test_preview_renders_the_unsaved_form_as_the_site_does(curator_client):
+    topic = make_topic()
+    data = question_form(topic=topic, choices=[("Call `backward()`", True), ("Call `step()`", False)])
+    data["prompt"] = "Which call fills `x.grad`?"
+    data["choices-1-DELETE"] = ""
+    response = curator_client.post(reverse("admin:interviews_question_preview"), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "<html" not in page
+    assert "Which call fills <code>x.grad</code>?" in page
+    assert "✓ Correct:</strong> Call <code>backward()</code>" in page and "Unsaved preview" in page
+    assert not Question.objects.exists()
+
+
+def test_preview_leaves_out_deleted_and_empty_rows_and_escapes(curator_client):
+    data = question_form(topic=make_topic(), choices=[("Kept", True), ("Deleted", False), ("", False)])
+    data["choices-1-DELETE"] = "on"
+    data["answer"] = "<script>alert(1)</script> fine"
+    page = curator_client.post(reverse("admin:interviews_question_preview"), data).content.decode()
+    assert "Kept" in page and "Deleted" not in page and "<script>" not in page
+
+
+def test_preview_is_for_curators_only(client, learner_client, curator_client):
+    url = reverse("admin:interviews_question_preview")
+    assert client.post(url, {"prompt": "x"}).status_code == 302
+    assert learner_client.post(url, {"prompt": "x"}).status_code == 302
+    assert curator_client.get(url).status_code == 405

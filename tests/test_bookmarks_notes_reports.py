@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from interviews.models import Bookmark, Note, Report
+from interviews.models import Bookmark, Note, Quiz, Report
 from tests.factories import make_question, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +183,44 @@ def test_deleting_the_account_removes_bookmarks_notes_and_reports(learner_client
     Report.objects.create(user=learner, question=question, question_version=1, reason="typo")
     learner_client.post(reverse("interviews:delete-account"), {"password": "correct-horse-battery-staple-42"})
     assert not Bookmark.objects.exists() and not Note.objects.exists() and not Report.objects.exists()
+
+
+def test_removal_offers_an_undo_with_htmx(htmx_client, learner, question):
+    bookmark = Bookmark.objects.create(user=learner, question=question)
+    page = htmx_client.post(BOOKMARKS, {"bookmark": bookmark.pk}).content.decode()
+    assert "Removed “" in page and ">Undo</button>" in page and f'value="{question.slug}"' in page
+    page = htmx_client.post(BOOKMARKS, {"action": "undo", "question": question.slug}).content.decode()
+    assert "is back in your bookmarks" in page and "<html" not in page
+    assert Bookmark.objects.filter(user=learner, question=question).exists()
+
+
+def test_removal_offers_an_undo_without_javascript(learner_client, learner, question):
+    bookmark = Bookmark.objects.create(user=learner, question=question)
+    response = learner_client.post(f"{BOOKMARKS}?topic={question.topic.slug}", {"bookmark": bookmark.pk})
+    assert response["Location"] == f"{BOOKMARKS}?topic={question.topic.slug}&removed={question.slug}"
+    page = learner_client.get(response["Location"]).content.decode()
+    assert "Removed “" in page and ">Undo</button>" in page
+    response = learner_client.post(response["Location"], {"action": "undo", "question": question.slug})
+    assert response["Location"] == f"{BOOKMARKS}?topic={question.topic.slug}"
+    assert Bookmark.objects.filter(user=learner, question=question).count() == 1
+
+
+def test_undo_of_an_unknown_or_unpublished_question_is_404(learner_client, learner):
+    draft = make_question(status="draft")
+    assert learner_client.post(BOOKMARKS, {"action": "undo", "question": "nope"}).status_code == 404
+    assert learner_client.post(BOOKMARKS, {"action": "undo", "question": draft.slug}).status_code == 404
+    assert not Bookmark.objects.exists()
+
+
+def test_quiz_these_practises_the_bookmarks_shown(learner_client, learner):
+    cnn = make_topic("cnns", "Convolutional networks")
+    shown = [make_question(cnn, kind="single") for _ in range(2)]
+    hidden = make_question(kind="single")
+    for question in [*shown, hidden]:
+        Bookmark.objects.create(user=learner, question=question)
+    page = learner_client.get(BOOKMARKS, {"topic": "cnns"}).content.decode()
+    assert "Quiz these (2)" in page and 'name="topic" value="cnns"' in page
+    response = learner_client.post(reverse("interviews:quiz-new"), {"preset": "bookmarks", "topic": "cnns"})
+    quiz = Quiz.objects.get(user=learner)
+    assert response["Location"] == quiz.get_absolute_url()
+    assert set(quiz.items.values_list("question_id", flat=True)) == {q.pk for q in shown}

@@ -240,3 +240,16 @@ def test_csv_export_of_each_table(learner_client, learner, other_learner, histor
 def test_bad_export_request_is_a_clear_400(learner_client, params):
     response = learner_client.get(EXPORT, params)
     assert response.status_code == 400 and "Choose format=json" in response.content.decode()
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"])
+def test_csv_export_cannot_carry_a_spreadsheet_formula(learner_client, learner, history, text):
+    stored = answer(learner, history[0], day=TODAY, correct=False)
+    stored.text = text
+    stored.save()
+    Note.objects.create(user=learner, question=history[0], body=text)
+    for table in ("answers", "notes"):
+        content = b"".join(learner_client.get(EXPORT, {"format": "csv", "table": table}).streaming_content).decode()
+        cells = [cell for row in csv.reader(io.StringIO(content)) for cell in row]
+        assert f"'{text}" in cells
+        assert text not in cells

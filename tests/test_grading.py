@@ -67,6 +67,9 @@ def test_curator_regex_matches_the_whole_normalised_answer():
         ("y.grad_fn", "x.grad_fn", True),  # attributes too
         ("grad_fn", "t.grad_fn", True),
         ("t.layout", "layout", True),
+        (".layout", "layout", True),  # a leading dot, as in "call .eval()"
+        (".eval()", "model.eval()", True),
+        ("model.eval()", ".eval()", True),
         ("torch.nn.functional.log_softmax()", "F.log_softmax", True),  # namespaces are optional
         ("nn.functional.log_softmax", "F.log_softmax", True),
         ("log_softmax", "torch.nn.functional.log_softmax", True),

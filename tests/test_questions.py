@@ -40,9 +40,9 @@ def test_search_covers_prompt_body_and_answer(client):
     by_answer = make_question(prompt="How to fight overfitting?", answer="Use dropout or more data.")
     make_question(prompt="Unrelated question?")
     page = client.get(LIST, {"q": "dropout"}).content.decode()
-    assert by_body.prompt in page and by_answer.prompt in page
-    assert by_prompt.prompt not in page and "Unrelated question?" not in page
-    assert by_prompt.prompt in client.get(LIST, {"q": "weight decay"}).content.decode()
+    assert detail(by_body) in page and detail(by_answer) in page
+    assert detail(by_prompt) not in page and "Unrelated question?" not in page
+    assert detail(by_prompt) in client.get(LIST, {"q": "weight decay"}).content.decode()
 
 
 def test_bad_filter_values_are_explained_not_a_500(client):
@@ -70,7 +70,7 @@ def test_htmx_request_gets_only_the_results_partial(htmx_client):
     make_question(prompt="Partial question?")
     response = htmx_client.get(LIST, {"q": "Partial"})
     page = response.content.decode()
-    assert 'id="question-results"' in page and "Partial question?" in page
+    assert 'id="question-results"' in page and "<mark>Partial</mark> question?" in page
     assert "<html" not in page
     assert "HX-Request" in response["Vary"]
 
@@ -144,3 +144,31 @@ def test_unknown_slug_is_404(client):
 
 def test_wrong_method_is_405(learner_client):
     assert learner_client.delete(LIST).status_code == 405
+
+
+def test_choices_on_the_question_page_are_a_list_not_controls(client):
+    question = make_question(kind="single")
+    page = client.get(detail(question)).content.decode()
+    assert '<ol class="choice-preview" type="A">' in page and 'type="radio"' not in page
+
+
+def test_practise_it_in_a_quiz(learner_client, learner):
+    question = make_question(kind="single")
+    page = learner_client.get(detail(question)).content.decode()
+    assert "Practise it in a quiz</button>" in page
+    response = learner_client.post(reverse("interviews:quiz-new"), {"preset": "question", "question": question.slug})
+    quiz = learner.quizzes.get()
+    assert response["Location"] == quiz.get_absolute_url()
+    assert (quiz.mode, quiz.size, quiz.items.get().question_id) == ("practice", 1, question.pk)
+
+
+def test_practising_an_open_question_is_an_interview(learner_client, learner):
+    question = make_question(kind="open")
+    learner_client.post(reverse("interviews:quiz-new"), {"preset": "question", "question": question.slug})
+    assert learner.quizzes.get().mode == "interview"
+
+
+def test_practising_an_unknown_question_explains(learner_client, learner):
+    response = learner_client.post(reverse("interviews:quiz-new"), {"preset": "question", "question": "nope"})
+    assert response.status_code == 422 and "That question cannot be practised any more." in response.content.decode()
+    assert not learner.quizzes.exists()

@@ -346,7 +346,7 @@ def test_another_users_quiz_is_404_for_every_url(other_client, learner, bank):
     assert other_client.get(url(quiz)).status_code == 404
     assert answer(other_client, quiz, question, right_answer(question)).status_code == 404
     assert other_client.post(url(quiz), {"action": "submit"}).status_code == 404
-    assert other_client.post(url(quiz), {"action": "abandon"}).status_code == 404
+    assert other_client.post(url(quiz), {"action": "abandon", "confirm": "1"}).status_code == 404
     assert other_client.get(url(quiz, "results")).status_code == 404
     assert other_client.post(url(quiz, "results"), {"action": "retry"}).status_code == 404
     assert not Answer.objects.exists()
@@ -356,9 +356,15 @@ def test_unknown_action_is_a_400(learner_client, learner, bank):
     assert learner_client.post(url(start(learner)), {"action": "cheat"}).status_code == 400
 
 
-def test_abandon(learner_client, learner, bank):
+def test_abandon_needs_a_confirmation(learner_client, learner, bank):
     quiz = start(learner)
-    learner_client.post(url(quiz), {"action": "abandon"})
+    response = learner_client.post(url(quiz), {"action": "abandon"}, follow=True)
+    assert "The quiz was not abandoned" in response.content.decode()
+    quiz.refresh_from_db()
+    assert quiz.status == "in_progress"
+    page = learner_client.get(url(quiz)).content.decode()
+    assert "<summary>Abandon this quiz</summary>" in page and "Yes, abandon this quiz" in page
+    learner_client.post(url(quiz), {"action": "abandon", "confirm": "1"})
     quiz.refresh_from_db()
     assert quiz.status == "abandoned"
 
@@ -505,12 +511,13 @@ def test_query_budgets(learner_client, learner, django_assert_max_num_queries, s
     with django_assert_max_num_queries(8):
         assert learner_client.get(url(quiz)).status_code == 200
     items = list(quiz.items.select_related("question").prefetch_related("question__choices"))
+    # An answer is read and graded, then read again under the lock to see what was stored meanwhile.
     for item in items[:-1]:
         data = right_answer(item.question)
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):
             answer(learner_client, quiz, item.question, data)
     data = wrong_answer(items[-1].question)
-    with django_assert_max_num_queries(10):  # the last answer also finishes the quiz
+    with django_assert_max_num_queries(11):  # the last answer also finishes the quiz
         answer(learner_client, quiz, items[-1].question, data)
     with django_assert_max_num_queries(12):
         assert learner_client.get(url(quiz, "results")).status_code == 200
@@ -557,3 +564,172 @@ def test_empty_preset_is_explained_without_builder_errors(learner_client, bank, 
     assert response.status_code == 422 and message in page
     assert "This field is required" not in page
     assert not Quiz.objects.exists()
+
+
+# Ids out of any column's range
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "99999999999999999999999", "0"])
+def test_quiz_ids_beyond_a_database_integer_are_404(learner_client, learner, bank, number):
+    for path in (f"/quiz/{number}/", f"/quiz/{number}/results/"):
+        assert learner_client.get(path).status_code == 404
+        assert learner_client.post(path, {"action": "answer", "question": bank[0].pk}).status_code == 404
+    assert not Answer.objects.exists()
+
+
+def test_the_largest_database_id_is_an_ordinary_404(learner_client, learner, bank):
+    assert learner_client.get("/quiz/9223372036854775807/").status_code == 404
+    assert learner_client.post("/quiz/9223372036854775807/", {"action": "abandon"}).status_code == 404
+
+
+def test_retrying_a_retry_keeps_one_prefix_within_the_title_column(learner_client, learner, bank):
+    quiz = start(learner, size=5)
+    Quiz.objects.filter(pk=quiz.pk).update(title="A" * 120)
+    for _ in range(3):
+        for item in quiz.items.select_related("question"):
+            answer(learner_client, quiz, item.question, wrong_answer(item.question))
+        learner_client.post(url(quiz, "results"), {"action": "retry"})
+        quiz = Quiz.objects.get(source=quiz)
+        assert quiz.title == ("Retry: " + "A" * 120)[:120]
+
+
+@pytest.mark.parametrize("kind", ["single", "true_false"])
+def test_two_values_for_a_one_answer_question_are_refused(htmx_client, learner, bank, kind):
+    quiz = start(learner, kind=kind)
+    question = first_item(quiz).question
+    wrong, right = wrong_answer(question)["choice"], right_answer(question)["choice"]
+    response = answer(htmx_client, quiz, question, {"choice": [wrong, right]})
+    assert response.status_code == 422
+    assert "Choose exactly one answer." in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_a_repeated_choice_on_a_multiple_answer_question_is_refused(htmx_client, learner, bank):
+    quiz = start(learner, kind="multiple")
+    question = first_item(quiz).question
+    right = right_answer(question)["choice"]
+    response = answer(htmx_client, quiz, question, {"choice": right + [right[0]] * 900})
+    assert response.status_code == 422
+    assert "Choose each answer at most once." in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_typed_answer_is_graded_before_the_write_transaction_opens(learner, bank, monkeypatch):
+    from interviews import quizzes
+
+    in_transaction = []
+    grade_short = quizzes.grade_short
+
+    def watched(*args, **kwargs):
+        in_transaction.append(connection.in_atomic_block)
+        return grade_short(*args, **kwargs)
+
+    monkeypatch.setattr(quizzes, "grade_short", watched)
+    quiz = start(learner, kind="short")
+    client = Client(headers={"HX-Request": "true"})
+    client.force_login(learner)
+    response = answer(client, quiz, first_item(quiz).question, {"text": "backward"})
+    assert "✓ Correct" in response.content.decode()
+    assert in_transaction == [False]
+    assert Answer.objects.get(quiz=quiz).is_correct
+
+
+# Questions a curator withdraws while a quiz is under way
+
+
+def test_a_withdrawn_question_is_skipped_with_the_reason_and_the_quiz_still_finishes(learner_client, learner, bank):
+    quiz = start(learner, size=5, kind="single")
+    items = list(quiz.items.select_related("question"))
+    answer(learner_client, quiz, items[0].question, right_answer(items[0].question))
+    items[1].question.archive()
+    items[2].question.unpublish()
+    page = learner_client.get(url(quiz)).content.decode()
+    assert "Questions 2 and 3 were skipped. A curator withdrew them" in page
+    assert items[3].question.prompt in page
+    response = answer(
+        learner_client, quiz, items[1].question, right_answer(items[1].question), **{"HX-Request": "true"}
+    )
+    assert "This question was skipped. A curator withdrew it" in response.content.decode()
+    assert Answer.objects.filter(quiz=quiz).count() == 1
+    for item in items[3:]:
+        answer(learner_client, quiz, item.question, right_answer(item.question))
+    quiz.refresh_from_db()
+    assert (quiz.status, quiz.skipped_count, quiz.score_percent) == ("finished", 2, 100)
+    results = learner_client.get(url(quiz, "results")).content.decode()
+    assert "You scored 3 out of 3 (100%)" in results
+    assert results.count("Skipped: withdrawn by a curator, not counted") == 2
+    assert "Retry the" not in results
+
+
+def test_an_answer_to_a_question_withdrawn_while_on_screen_is_refused_and_can_end_the_quiz(htmx_client, learner, bank):
+    quiz = start(learner, size=5, kind="short")
+    items = list(quiz.items.select_related("question"))
+    for item in items[:4]:
+        answer(htmx_client, quiz, item.question, right_answer(item.question))
+    items[4].question.archive()
+    response = answer(htmx_client, quiz, items[4].question, right_answer(items[4].question))
+    page = response.content.decode()
+    assert "This question was skipped. A curator withdrew it" in page and "See your results" in page
+    assert not Answer.objects.filter(item=items[4]).exists()
+    quiz.refresh_from_db()
+    assert (quiz.status, quiz.score_percent) == ("finished", 100)
+
+
+def test_the_last_question_withdrawn_sends_the_learner_to_the_results(htmx_client, learner, bank):
+    quiz = start(learner, size=5, kind="single")
+    items = list(quiz.items.select_related("question"))
+    for item in items[:4]:
+        answer(htmx_client, quiz, item.question, wrong_answer(item.question))
+    items[4].question.archive()
+    response = htmx_client.get(url(quiz))
+    assert response["HX-Redirect"] == url(quiz, "results")
+    quiz.refresh_from_db()
+    assert (quiz.status, quiz.skipped_count, quiz.score_percent) == ("finished", 1, 0)
+
+
+def test_a_withdrawn_exam_question_says_why_and_is_not_counted(learner_client, learner, bank):
+    quiz = start(learner, mode="exam", size=5, kind="single")
+    items = list(quiz.items.select_related("question"))
+    answer(learner_client, quiz, items[0].question, right_answer(items[0].question))
+    items[1].question.archive()
+    page = learner_client.get(url(quiz), {"q": 2}).content.decode()
+    assert "This question was skipped. A curator withdrew it" in page and "Save answer" not in page
+    answer(learner_client, quiz, items[1].question, right_answer(items[1].question))
+    learner_client.post(url(quiz), {"action": "submit", "confirm": "1"})
+    quiz.refresh_from_db()
+    assert (quiz.status, quiz.skipped_count, quiz.correct_count, quiz.score_percent) == ("finished", 1, 1, 25)
+    assert Answer.objects.filter(quiz=quiz).count() == 1
+
+
+def test_exam_submit_warns_about_flagged_questions_too(learner_client, learner, bank):
+    quiz = start(learner, mode="exam", kind="single", size=5)
+    for item in quiz.items.select_related("question"):
+        answer(learner_client, quiz, item.question, right_answer(item.question))
+    learner_client.post(url(quiz), {"action": "flag", "position": 2, "flagged": "1"})
+    page = learner_client.post(url(quiz), {"action": "submit"}).content.decode()
+    assert "You have 1 question flagged for later. Submit anyway, or go back to it." in page
+    assert "Submit anyway</button>" in page and "1 flagged for later." in page
+    quiz.refresh_from_db()
+    assert quiz.is_open
+    assert learner_client.post(url(quiz), {"action": "submit", "confirm": "1"})["Location"] == url(quiz, "results")
+
+
+def test_exam_submit_warning_names_both(learner_client, learner, bank):
+    quiz = start(learner, mode="exam", size=5)
+    learner_client.post(url(quiz), {"action": "flag", "position": 1, "flagged": "1"})
+    page = learner_client.post(url(quiz), {"action": "submit"}).content.decode()
+    assert "You have 5 unanswered questions and 1 question flagged for later." in page
+
+
+def test_exam_without_unanswered_or_flagged_submits_at_once(learner_client, learner, bank):
+    quiz = start(learner, mode="exam", kind="single", size=5)
+    for item in quiz.items.select_related("question"):
+        answer(learner_client, quiz, item.question, right_answer(item.question))
+    assert learner_client.post(url(quiz), {"action": "submit"})["Location"] == url(quiz, "results")
+
+
+def test_builder_says_the_size_limits_before_any_error(learner_client):
+    page = learner_client.get(reverse("interviews:quiz-new")).content.decode()
+    assert 'id="id_size_helptext">From 5 to 50.' in page
+    assert 'aria-describedby="id_size_helptext"' in page and 'min="5"' in page and 'max="50"' in page

@@ -147,3 +147,138 @@ def test_healthz_is_not_redirected_to_https(client, settings):
 def test_head_requests_are_answered(client):
     assert client.head(reverse("interviews:home")).status_code == 200
     assert client.head(reverse("interviews:question-list")).status_code == 200
+
+
+# Caching, htmx error paths and uploads
+
+
+@pytest.fixture
+def finished_quiz(learner):
+    from django.utils import timezone
+
+    from interviews.models import Question
+    from interviews.quizzes import create_quiz
+    from tests.factories import make_question
+
+    for _ in range(5):
+        make_question()
+    quiz = create_quiz(
+        user=learner, questions=Question.objects.all(), mode="practice", size=5, title="T", now=timezone.now()
+    )
+    open_quiz = create_quiz(
+        user=learner, questions=Question.objects.all(), mode="practice", size=5, title="T", now=timezone.now()
+    )
+    quiz.finish(now=timezone.now())
+    return quiz, open_quiz
+
+
+def test_every_signed_in_response_is_private_and_never_stored(learner_client, htmx_client, finished_quiz):
+    quiz, open_quiz = finished_quiz
+    pages = [
+        reverse("interviews:home"),
+        reverse("interviews:dashboard"),
+        reverse("interviews:bookmark-list"),
+        reverse("interviews:account"),
+        reverse("interviews:review"),
+        reverse("interviews:quiz-new"),
+        reverse("interviews:quiz-detail", args=[open_quiz.pk]),
+        reverse("interviews:quiz-results", args=[quiz.pk]),
+        reverse("interviews:dashboard-export") + "?format=json",
+        reverse("interviews:dashboard-export") + "?format=csv&table=answers",
+    ]
+    for client in (learner_client, htmx_client):
+        for page in pages:
+            response = client.get(page)
+            assert response.status_code == 200, page
+            directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+            assert {"private", "no-store"} <= directives, page
+    redirect = learner_client.post(reverse("interviews:quiz-results", args=[quiz.pk]), {"action": "retry"})
+    assert "no-store" in redirect["Cache-Control"]
+
+
+def test_anonymous_pages_may_be_cached(client):
+    assert "no-store" not in client.get(reverse("interviews:question-list")).get("Cache-Control", "")
+
+
+def test_stale_csrf_token_on_an_htmx_request_reloads_the_page(learner, finished_quiz):
+    from django.test import Client
+
+    _, open_quiz = finished_quiz
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    client.get(reverse("interviews:quiz-detail", args=[open_quiz.pk]))
+    headers = {"HX-Request": "true", "X-CSRFToken": "stale" * 8}
+    response = client.post(
+        reverse("interviews:quiz-detail", args=[open_quiz.pk]), {"action": "abandon"}, headers=headers
+    )
+    assert response.status_code == 403
+    assert response["HX-Refresh"] == "true"
+    assert "<html" not in response.content.decode()
+    plain = client.post(reverse("interviews:quiz-detail", args=[open_quiz.pk]), {"action": "abandon"})
+    assert plain.status_code == 403 and "This form has expired" in plain.content.decode()
+
+
+def test_signed_out_htmx_request_is_sent_to_the_log_in_page(client):
+    quiz_page = "http://testserver/quiz/7/?q=3"
+    response = client.get("/quiz/7/", {"q": 3}, headers={"HX-Request": "true", "HX-Current-URL": quiz_page})
+    assert response["HX-Redirect"] == f"{reverse('login')}?next=/quiz/7/%3Fq%3D3"
+    assert "<html" not in response.content.decode()
+    response = client.post("/quiz/7/", {"action": "answer"}, headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == f"{reverse('login')}?next=/quiz/7/"
+    assert client.get("/quiz/7/").status_code == 302
+
+
+def test_file_uploads_are_refused_outside_the_admin_import(client, learner_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("big.bin", b"x" * 300_000)
+    response = client.post(reverse("login"), {"username": "ada", "password": "x", "file": upload})
+    assert response.status_code == 415
+    assert "does not accept file uploads" in response.content.decode()
+    upload.seek(0)
+    response = learner_client.post(reverse("interviews:account"), {"time_zone": "UTC", "file": upload})
+    assert response.status_code == 415
+
+
+# Errors are reported; HSTS preload is opted into
+
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "x7#k2!vQ9pL$mN4zR8wT1yB6cF3hJ0dS5gA_eU-iO+uY=tE*rW&qP",
+    "DJANGO_ALLOWED_HOSTS": "testserver",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+}
+
+
+def test_a_server_error_is_logged_as_json_with_its_traceback_and_mailed_to_admins(tmp_path):
+    # The database has no tables, so the home page fails as a real bug would.
+    code = "from django.test import Client; print(Client(raise_request_exception=False).get('/').status_code)"
+    result = run_django(
+        "shell", "--no-imports", "-c", code, **PRODUCTION,
+        SQLITE_PATH=str(tmp_path / "empty.sqlite3"), DJANGO_ADMINS="ops@example.com,oncall@example.com",
+    )  # fmt: skip
+    assert result.stdout.splitlines()[-1] == "500"
+    errors = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    error = next(e for e in errors if e.get("status_code") == 500)
+    assert error["level"] == "ERROR" and error["logger"] == "django.request" and error["path"] == "/"
+    assert "OperationalError" in error["exception"] and "Traceback (most recent call last)" in error["traceback"]
+    assert "To: ops@example.com, oncall@example.com" in result.stdout
+    assert "Subject: [Django] ERROR" in result.stdout
+
+
+def test_hsts_preload_is_an_explicit_opt_in():
+    code = "from django.test import Client; print(Client().get('/healthz', secure=True)['Strict-Transport-Security'])"
+    default = run_django("shell", "--no-imports", "-c", code, **PRODUCTION)
+    assert default.stdout.strip() == "max-age=31536000; includeSubDomains", default.stderr
+    opted_in = run_django("shell", "--no-imports", "-c", code, **PRODUCTION, DJANGO_HSTS_PRELOAD="1")
+    assert opted_in.stdout.strip() == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_admin_history_page_has_no_inline_style(admin_client):
+    from tests.factories import make_question
+
+    question = make_question()
+    question.prompt = "Changed?"
+    question.save()
+    page = admin_client.get(reverse("admin:interviews_question_history", args=[question.pk])).content.decode()
+    assert "Changed?" in page and "style=" not in page

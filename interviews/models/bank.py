@@ -4,14 +4,17 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from simple_history.models import HistoricalRecords
 
+from interviews import search as full_text
 from interviews.markdown import render_inline, render_markdown
 from interviews.rules import ChoiceSpec, kind_rule_errors
 
@@ -50,16 +53,62 @@ class QuestionQuerySet(models.QuerySet):
         return self if user.is_staff else self.published()
 
     def search(self, text: str):
-        text = text.strip()
-        if not text:
+        """Questions matching every word of `text`, best first, each with its matched text marked.
+
+        Ranked by the database's full-text rank with the prompt weighted first: SQLite's FTS5 index
+        (migration 0009) or PostgreSQL's tsvector. Annotates `match_prompt`, `match_body` and
+        `match_answer` with the marks; `search_snippet` turns them into safe HTML.
+        """
+        words = full_text.terms(text)
+        if not words:
             return self
         if connection.vendor == "postgresql":
-            vector = SearchVector("prompt", weight="A") + SearchVector("body", "answer", weight="B")
-            return self.annotate(search=vector).filter(search=SearchQuery(text, search_type="websearch"))
-        # SQLite and others: every word must appear somewhere in the prompt, body or answer.
-        for word in text.split()[:10]:
-            self = self.filter(Q(prompt__icontains=word) | Q(body__icontains=word) | Q(answer__icontains=word))
-        return self
+            return self._search_postgresql(full_text.tsquery(words))
+        return self._search_sqlite(full_text.fts5_query(words))
+
+    def _search_postgresql(self, raw_query: str):
+        query = SearchQuery(raw_query, search_type="raw", config="english")
+        document = {name: full_text.pg_document(name) for name in ("prompt", "body", "answer")}
+        vector = (
+            SearchVector(document["prompt"], weight="A", config="english")
+            + SearchVector(document["body"], weight="B", config="english")
+            + SearchVector(document["answer"], weight="C", config="english")
+        )
+        marks = {"start_sel": full_text.MARK_START, "stop_sel": full_text.MARK_END, "config": "english"}
+        return (
+            self.annotate(search_vector=vector)
+            .filter(search_vector=query)
+            .annotate(
+                search_rank=SearchRank(vector, query, weights=[0.05, 0.1, 0.3, 1.0]),
+                match_prompt=SearchHeadline(document["prompt"], query, highlight_all=True, **marks),
+                match_body=SearchHeadline(document["body"], query, max_words=25, min_words=12, **marks),
+                match_answer=SearchHeadline(document["answer"], query, max_words=25, min_words=12, **marks),
+            )
+            .order_by("-search_rank", "topic__order", "slug")
+        )
+
+    def _search_sqlite(self, match: str):
+        fts = "interviews_question_fts"
+
+        def per_row(expression):
+            # The outer table keeps its name as alias; FTS5 looks a rowid up directly.
+            return RawSQL(
+                f"SELECT {expression} FROM {fts} WHERE {fts} MATCH %s AND {fts}.rowid = interviews_question.id",
+                [match],
+            )
+
+        start, end = full_text.MARK_START, full_text.MARK_END
+        return (
+            self.filter(pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [match]))
+            .annotate(
+                # bm25 is lower for better matches; a prompt hit counts ten times a body hit.
+                search_rank=per_row(f"-bm25({fts}, 10.0, 3.0, 1.0)"),
+                match_prompt=per_row(f"highlight({fts}, 0, '{start}', '{end}')"),
+                match_body=per_row(f"snippet({fts}, 1, '{start}', '{end}', '…', 24)"),
+                match_answer=per_row(f"snippet({fts}, 2, '{start}', '{end}', '…', 24)"),
+            )
+            .order_by("-search_rank", "topic__order", "slug")
+        )
 
     def with_bookmark_state(self, user):
         if not user.is_authenticated:
@@ -107,6 +156,9 @@ class Question(models.Model):
     seed_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The seed question it came from.")
     version = models.PositiveIntegerField(default=1, editable=False)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # The question's file form as load_question_bank last wrote (or found) it: when what is stored
+    # no longer matches, someone changed it since, and the loader leaves it alone.
+    loaded_hash = models.CharField(max_length=64, blank=True, editable=False)
     prompt_html = models.TextField(blank=True, editable=False)
     body_html = models.TextField(blank=True, editable=False)
     answer_html = models.TextField(blank=True, editable=False)
@@ -117,7 +169,7 @@ class Question(models.Model):
     )
 
     history = HistoricalRecords(
-        excluded_fields=["prompt_html", "body_html", "answer_html", "content_hash", "updated_at"]
+        excluded_fields=["prompt_html", "body_html", "answer_html", "content_hash", "loaded_hash", "updated_at"]
     )
     objects = QuestionQuerySet.as_manager()
 
@@ -151,6 +203,20 @@ class Question(models.Model):
 
     def get_absolute_url(self):
         return reverse("interviews:question-detail", args=[self.slug])
+
+    @property
+    def search_snippet(self):
+        """Why a search found this question beyond its prompt: the marked body, or else the marked answer."""
+        for name in ("match_body", "match_answer"):
+            if html := full_text.snippet_html(getattr(self, name, "")):
+                return html
+        return ""
+
+    @property
+    def search_prompt_html(self):
+        """The prompt with the searched words marked, or its usual rendering when none is."""
+        # prompt_html is sanitised when the question is saved.
+        return full_text.snippet_html(getattr(self, "match_prompt", "")) or mark_safe(self.prompt_html)
 
     @property
     def is_auto_graded(self) -> bool:
@@ -225,6 +291,7 @@ class Question(models.Model):
         copy.status = self.Status.DRAFT
         copy.version = 1
         copy.content_hash = ""
+        copy.loaded_hash = ""
         copy.updated_by = by
         copy.save()
         Choice.objects.bulk_create(

@@ -34,6 +34,8 @@ class Quiz(models.Model):
     size = models.PositiveSmallIntegerField()
     answered_count = models.PositiveSmallIntegerField(default=0)
     correct_count = models.PositiveSmallIntegerField(default=0)
+    # Questions a curator withdrew before the learner answered them: not asked, not counted.
+    skipped_count = models.PositiveSmallIntegerField(default=0)
     score_percent = models.PositiveSmallIntegerField(null=True, blank=True)
     time_limit_seconds = models.PositiveIntegerField(null=True, blank=True)
     per_question_seconds = models.PositiveIntegerField(null=True, blank=True)
@@ -55,6 +57,7 @@ class Quiz(models.Model):
             ),
             models.CheckConstraint(condition=Q(size__gte=1, size__lte=50), name="quiz_size_in_range"),
             models.CheckConstraint(condition=Q(answered_count__lte=models.F("size")), name="quiz_answered_le_size"),
+            models.CheckConstraint(condition=Q(skipped_count__lte=models.F("size")), name="quiz_skipped_le_size"),
             models.CheckConstraint(
                 condition=Q(correct_count__lte=models.F("answered_count")), name="quiz_correct_le_answered"
             ),
@@ -75,8 +78,16 @@ class Quiz(models.Model):
         return self.mode == self.Mode.EXAM
 
     @property
+    def counted_size(self) -> int:
+        """The questions that count towards the score: those drawn, less those withdrawn unanswered."""
+        return self.size - self.skipped_count
+
+    @property
     def progress_percent(self) -> int:
-        return round(100 * self.answered_count / self.size) if self.size else 0
+        return round(100 * self.answered_count / self.counted_size) if self.counted_size else 100
+
+    def score(self) -> int:
+        return round(100 * self.correct_count / self.counted_size) if self.counted_size else 0
 
     def is_past_deadline(self, now) -> bool:
         return self.deadline is not None and now > self.deadline + self.GRACE
@@ -89,7 +100,7 @@ class Quiz(models.Model):
     def finish(self, *, now, save=True):
         self.status = self.Status.FINISHED
         self.finished_at = now
-        self.score_percent = round(100 * self.correct_count / self.size) if self.size else 0
+        self.score_percent = self.score()
         if save:
             self.save(update_fields=["status", "finished_at", "score_percent"])
 
@@ -106,6 +117,8 @@ class QuizQuestion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField()
     flagged = models.BooleanField(default=False)
+    # A curator withdrew the question before it was answered, so it was skipped (see skip_withdrawn).
+    skipped = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position"]

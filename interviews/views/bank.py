@@ -8,13 +8,16 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
 from interviews.forms import NoteForm, QuestionFilterForm, ReportForm
+from interviews.limits import rate_limited
 from interviews.models import Bookmark, Note, Question, Topic
 from interviews.review import ensure_card
 from interviews.shuffle import choice_order, page_seed
 from interviews.views import render_page
+from interviews.views.quiz import _int
 
 PAGE_SIZE = 20
 RELATED_COUNT = 5
@@ -29,13 +32,22 @@ def question_list(request):
     page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    chosen = form.cleaned_data.get("topic") if form.is_valid() else None
-    topic = next((t for t in topics if t.slug == chosen), None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "topic": topic}
+    cleaned = form.cleaned_data
+    topic = next((t for t in topics if t.slug == cleaned.get("topic")), None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "topic": topic,
+        # The empty-result text repeats what was asked, and offers to drop the other filters.
+        "searched": cleaned.get("q", "").strip(),
+        "filtered": any(cleaned.get(name) for name in ("topic", "difficulty", "kind")),
+    }
     return render_page(request, "interviews/question_list.html", context, partial="question-results")
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("note", key="user_or_ip")
 def question_detail(request, slug):
     questions = Question.objects.visible_to(request.user).select_related("topic").prefetch_related("choices")
     question = get_object_or_404(questions.with_bookmark_state(request.user), slug=slug)
@@ -133,21 +145,53 @@ def _send_report(request, question):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limited("note", key="user")
 def bookmark_list(request):
+    topic = request.GET.get("topic", "")
+    list_url = f"{request.path}?{urlencode({'topic': topic})}" if topic else request.path
     if request.method == "POST":
-        try:
-            bookmark_id = int(request.POST.get("bookmark", ""))
-        except ValueError:
-            raise Http404("No such bookmark.") from None
+        if request.POST.get("action") == "undo":
+            return _restore_bookmark(request, list_url)
+        bookmark_id = _int(request.POST.get("bookmark"))
+        if bookmark_id is None:
+            raise Http404("No such bookmark.")
         bookmark = get_object_or_404(request.user.bookmarks.select_related("question"), pk=bookmark_id)
         bookmark.delete()
         if not request.htmx:
-            messages.success(request, f"Removed “{bookmark.question.prompt}” from your bookmarks.")
-            return redirect(request.get_full_path())
-    topics = Topic.objects.filter(questions__bookmarks__user=request.user).distinct()
+            # The page after the redirect offers the undo, which a flash message cannot hold.
+            separator = "&" if topic else "?"
+            return redirect(f"{list_url}{separator}{urlencode({'removed': bookmark.question.slug})}")
+        return _bookmark_page(request, topic, list_url, removed=bookmark.question)
+    removed = None
+    if slug := request.GET.get("removed"):
+        removed = Question.objects.visible_to(request.user).filter(slug=slug).first()
+    return _bookmark_page(request, topic, list_url, removed=removed)
+
+
+def _bookmark_page(request, topic, list_url, *, removed=None, restored=None):
     bookmarks = request.user.bookmarks.select_related("question__topic")
-    topic = request.GET.get("topic", "")
     if topic:
         bookmarks = bookmarks.filter(question__topic__slug=topic)
-    context = {"bookmarks": bookmarks, "topics": topics, "topic": topic}
+    context = {
+        "bookmarks": bookmarks,
+        "topics": Topic.objects.filter(questions__bookmarks__user=request.user).distinct(),
+        "topic": topic,
+        "removed": removed,
+        "restored": restored,
+        "list_url": list_url,
+    }
     return render_page(request, "interviews/bookmark_list.html", context, partial="bookmark-list")
+
+
+def _restore_bookmark(request, list_url):
+    """Undo a removal: bookmark the question again."""
+    question = get_object_or_404(Question.objects.visible_to(request.user), slug=request.POST.get("question", ""))
+    try:
+        with transaction.atomic():
+            Bookmark.objects.get_or_create(user=request.user, question=question)
+    except IntegrityError:
+        pass  # a concurrent request restored it first
+    if request.htmx:
+        return _bookmark_page(request, request.GET.get("topic", ""), list_url, restored=question)
+    messages.success(request, f"“{question.prompt.replace('`', '')}” is back in your bookmarks.")
+    return redirect(list_url)

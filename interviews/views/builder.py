@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from interviews.forms import QuizBuilderForm
+from interviews.limits import rate_limited
 from interviews.models import Question, Quiz, Topic
 from interviews.quizzes import EmptyPool, create_quiz, missed_questions, pool_for_mode
 from interviews.views import render_page
@@ -16,11 +17,13 @@ EMPTY_PRESETS = {
     "bookmarks": "You have no bookmarked questions yet. Bookmark questions in the bank to practise them here.",
     "missed": "Nothing to practise: every question you have answered, you got right the last time.",
     "selected": "None of those questions can be practised any more.",
+    "question": "That question cannot be practised any more.",
 }
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limited("quiz_create", key="user")
 def quiz_new(request):
     topics = list(Topic.objects.all())
     preset = request.POST.get("preset")
@@ -49,6 +52,18 @@ def quiz_new(request):
 def _build(request, form, preset) -> Quiz | None:
     now = timezone.now()
     published = Question.objects.published()
+    if preset == "question":
+        # "Practise it in a quiz" on a question's page.
+        questions = published.filter(slug=request.POST.get("question", ""))
+        return create_quiz(
+            user=request.user,
+            questions=questions,
+            # An open question is answered the interview way: reveal, then rate yourself.
+            mode="interview" if questions.filter(kind=Question.Kind.OPEN).exists() else "practice",
+            size=1,
+            title="Practise one question",
+            now=now,
+        )
     if preset == "selected":
         # "Practise these" on the dashboard: the questions it listed.
         ids = [number for number in map(_int, request.POST.getlist("question")[: Quiz.MAX_SIZE]) if number]
@@ -66,7 +81,7 @@ def _build(request, form, preset) -> Quiz | None:
         pools = {
             "quick10": (pool_for_mode(published, "practice"), 10),
             "pytorch-core": (pool_for_mode(published.filter(topic__slug="pytorch-core"), "practice"), 50),
-            "bookmarks": (published.filter(bookmarks__user=request.user), 50),
+            "bookmarks": (_bookmarked(published, request.user, request.POST.get("topic")), 50),
             "missed": (missed_questions(request.user), 50),
         }
         questions, size = pools[preset]
@@ -103,3 +118,9 @@ def _build(request, form, preset) -> Quiz | None:
         if quiz.size < data["size"]:
             messages.info(request, f"Only {quiz.size} questions match your choices, so this quiz has {quiz.size}.")
     return quiz
+
+
+def _bookmarked(questions, user, topic: str | None):
+    """My bookmarks, or those in one topic ("Quiz these" on a filtered bookmarks page)."""
+    questions = questions.filter(bookmarks__user=user)
+    return questions.filter(topic__slug=topic) if topic else questions

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from interviews import charts
+from interviews import export as learner_data
 from interviews.progress import RANGES, dashboard_data, parse_range
 from interviews.review import prefs_for
 from interviews.views import render_page
@@ -28,6 +29,7 @@ def dashboard(request):
     context = {
         **data,
         "range_error": range_error,
+        "export_tables": [(name, table.label) for name, table in learner_data.TABLES.items()],
         "ranges": [(key, RANGE_LABELS[key]) for key in RANGES],
         "time_zone": prefs.time_zone,
         "heatmap_svg": charts.heatmap_svg(
@@ -52,65 +54,15 @@ def dashboard(request):
     return render_page(request, "interviews/dashboard.html", context, partial="dashboard-charts")
 
 
-EXPORT_TABLES = {
-    "answers": (
-        [
-            "answered_at",
-            "local_day",
-            "quiz",
-            "mode",
-            "question",
-            "prompt",
-            "kind",
-            "correct",
-            "self_rating",
-            "text",
-            "time_taken_ms",
-            "question_version",
-        ],
-        lambda user: user.answers.select_related("quiz", "question").order_by("answered_at", "id"),
-        lambda a: [
-            a.answered_at.isoformat(),
-            a.local_day.isoformat(),
-            a.quiz_id,
-            a.quiz.mode,
-            a.question.slug,
-            a.question.prompt,
-            a.question.kind,
-            a.is_correct,
-            a.self_rating,
-            a.text,
-            a.time_taken_ms,
-            a.question_version,
-        ],
-    ),
-    "quizzes": (
-        ["id", "title", "mode", "status", "size", "answered", "correct", "score_percent", "created_at", "finished_at"],
-        lambda user: user.quizzes.order_by("created_at", "id"),
-        lambda q: [
-            q.pk,
-            q.title,
-            q.mode,
-            q.status,
-            q.size,
-            q.answered_count,
-            q.correct_count,
-            q.score_percent,
-            q.created_at.isoformat(),
-            q.finished_at.isoformat() if q.finished_at else "",
-        ],
-    ),
-    "bookmarks": (
-        ["question", "prompt", "created_at"],
-        lambda user: user.bookmarks.select_related("question").order_by("created_at", "id"),
-        lambda b: [b.question.slug, b.question.prompt, b.created_at.isoformat()],
-    ),
-    "notes": (
-        ["question", "prompt", "note", "updated_at"],
-        lambda user: user.notes.select_related("question").order_by("updated_at", "id"),
-        lambda n: [n.question.slug, n.question.prompt, n.body, n.updated_at.isoformat()],
-    ),
-}
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A value as a CSV cell that no spreadsheet evaluates: text that could start a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
 
 
 class _Echo:
@@ -121,32 +73,28 @@ class _Echo:
 @require_safe
 @login_required
 def export(request):
-    """Everything the learner has stored, as JSON or one CSV table at a time."""
+    """Everything the learner has stored (interviews.export), as JSON or one CSV table at a time."""
     fmt = request.GET.get("format", "json")
     stamp = timezone.now().strftime("%Y%m%d")
     if fmt == "json":
-        data = {
-            "user": {"username": request.user.get_username(), "email": request.user.email},
-            **{
-                name: [dict(zip(columns, row(obj), strict=True)) for obj in query(request.user).iterator()]
-                for name, (columns, query, row) in EXPORT_TABLES.items()
-            },
-        }
+        user = request.user
+        data = {"user": {"username": user.get_username(), "email": user.email}, **learner_data.as_dict(user)}
         response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, indent=2), content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="my-interview-prep-{stamp}.json"'
         return response
-    table = request.GET.get("table", "answers")
-    if fmt != "csv" or table not in EXPORT_TABLES:
+    name = request.GET.get("table", "answers")
+    if fmt != "csv" or name not in learner_data.TABLES:
         return HttpResponse(
-            "Choose format=json, or format=csv with table=answers, quizzes, bookmarks or notes.",
+            f"Choose format=json, or format=csv with table={', '.join(learner_data.TABLES)}.",
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    columns, query, row = EXPORT_TABLES[table]
-    writer = csv.writer(_Echo())
-    rows = (writer.writerow(row(obj)) for obj in query(request.user).iterator(chunk_size=2000))
+    table = learner_data.TABLES[name]
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
+    lines = (writer.writerow(map(csv_cell, row)) for row in learner_data.rows(table, request.user))
     response = StreamingHttpResponse(
-        (line for chunk in ([writer.writerow(columns)], rows) for line in chunk), content_type="text/csv; charset=utf-8"
+        (line for chunk in ([writer.writerow(table.columns)], lines) for line in chunk),
+        content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="my-interview-prep-{table}-{stamp}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="my-interview-prep-{name}-{stamp}.csv"'
     return response

@@ -2,7 +2,7 @@
 
 import sys
 
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
@@ -22,10 +22,16 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # No request context: whatever broke may be what the context processors need.
+    # No request context: whatever broke may be what the context processors need. And if even the
+    # page cannot be rendered (no static manifest, say), plain text: the error must still be logged.
     if database_unavailable(sys.exc_info()[1]):
         return service_unavailable(request)
-    return HttpResponseServerError(loader.get_template("errors/500.html").render())
+    try:
+        return HttpResponseServerError(loader.get_template("errors/500.html").render())
+    except Exception:
+        return HttpResponseServerError(
+            "Something went wrong on our side. Please try again in a moment.", content_type="text/plain"
+        )
 
 
 def service_unavailable(request, exception=None):
@@ -36,4 +42,8 @@ def service_unavailable(request, exception=None):
 
 
 def csrf_failure(request, reason=""):
+    if request.headers.get("HX-Request") == "true":
+        # A stale token (the person logged in again in another tab): reload the page for a fresh one
+        # rather than swap this error page into part of it.
+        return HttpResponseForbidden("This form has expired.", headers={"HX-Refresh": "true"})
     return render(request, "errors/403_csrf.html", status=403)

@@ -1,17 +1,21 @@
 """Site-wide pages: home and the health check."""
 
 import secrets
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from interviews import metrics as prometheus
 from interviews.health import cache_status, database_status, tasks_status
 from interviews.models import Question, Quiz, Topic
+from interviews.progress import current_streak
+from interviews.review import prefs_for
 
 
 @require_safe
@@ -24,8 +28,11 @@ def home(request):
     )
     context = {"bank": bank, "topics": Topic.objects.with_published_counts()}
     if request.user.is_authenticated:
+        prefs = prefs_for(request)
+        today = timezone.now().astimezone(ZoneInfo(prefs.time_zone)).date()
         context["unfinished"] = request.user.quizzes.filter(status=Quiz.Status.IN_PROGRESS).first()
         context["recent"] = request.user.quizzes.exclude(status=Quiz.Status.IN_PROGRESS)[:5]
+        context["streak"] = current_streak(request.user, today=today)
     return render(request, "interviews/home.html", context)
 
 

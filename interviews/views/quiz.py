@@ -11,22 +11,31 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from interviews import metrics
 from interviews.forms import AnswerForm, RatingForm
+from interviews.limits import rate_limited
 from interviews.models import Answer, Question, Quiz, QuizQuestion
 from interviews.quizzes import (
     CHOICE_KINDS,
+    NOT_FINAL,
+    WITHDRAWN,
+    WITHDRAWN_REASON,
     EmptyPool,
     Outcome,
     Submission,
+    answer_item,
     create_quiz,
+    grade_submission,
     load_grading_key,
     locked_item,
     override_answer,
     rate_answer,
     record_answer,
+    retry_title,
     set_flag,
+    skip_withdrawn,
     submit_exam,
 )
 from interviews.review import prefs_for
@@ -34,8 +43,8 @@ from interviews.shuffle import choice_order, item_seed
 from interviews.views import render_page
 
 MAX_TIME_TAKEN_MS = 60 * 60 * 1000
-# A quiz question still to answer: no answer yet, or an open question revealed but not yet rated.
-NOT_FINAL = Q(answer__isnull=True) | Q(answer__is_correct__isnull=True)
+# A quiz question still to ask: no final answer, and not skipped as withdrawn.
+STILL_TO_ASK = NOT_FINAL & Q(skipped=False)
 SHOWN_SALT = "quiz-question-shown"
 SUPERSEDED = (
     "Your answer was not recorded: this question had already been answered, in another tab or by an earlier "
@@ -60,6 +69,7 @@ def _time_taken_ms(token: str, question_id: int) -> int:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limited("answer", key="user")
 def quiz_detail(request, pk):
     if request.method == "POST":
         return _quiz_action(request, pk)
@@ -68,11 +78,11 @@ def quiz_detail(request, pk):
         # The common case, an open practice or interview quiz: its current question in one query.
         item = (
             QuizQuestion.objects.select_related("quiz", "question__topic", "answer")
-            .filter(NOT_FINAL, quiz_id=pk, quiz__user=request.user, quiz__status=Quiz.Status.IN_PROGRESS)
+            .filter(STILL_TO_ASK, quiz_id=pk, quiz__user=request.user, quiz__status=Quiz.Status.IN_PROGRESS)
             .exclude(quiz__mode=Quiz.Mode.EXAM)
             .first()
         )
-        if item is not None:
+        if item is not None and item.question.status == Question.Status.PUBLISHED:
             return _current_card(request, item.quiz, item, now)
     quiz = get_object_or_404(request.user.quizzes, pk=pk)
     if quiz.is_open and quiz.is_past_deadline(now):
@@ -90,29 +100,79 @@ def quiz_detail(request, pk):
         return redirect("interviews:quiz-results", pk=quiz.pk)
     if quiz.is_exam:
         return _exam_page(request, quiz, now)
-    item = quiz.items.select_related("question__topic", "answer").filter(NOT_FINAL).first()
+    item = quiz.items.select_related("question__topic", "answer").filter(STILL_TO_ASK).first()
+    notice = ""
+    if item is not None and item.question.status != Question.Status.PUBLISHED:
+        with transaction.atomic():
+            quiz = get_object_or_404(request.user.quizzes.select_for_update(), pk=pk)
+            positions = skip_withdrawn(quiz=quiz, now=now)
+        notice = _skipped_notice(positions) if positions else ""
+        if not quiz.is_open:  # that was the last question
+            messages.info(request, notice)
+            return _go_to_results(request, quiz)
+        item = quiz.items.select_related("question__topic", "answer").filter(STILL_TO_ASK).first()
     if item is None:  # every question has a final answer
         return redirect("interviews:quiz-results", pk=quiz.pk)
-    return _current_card(request, quiz, item, now)
+    return _current_card(request, quiz, item, now, notice=notice)
 
 
-def _current_card(request, quiz, item, now):
+def _skipped_notice(positions: list[int]) -> str:
+    if len(positions) == 1:
+        return f"Question {positions[0]} was skipped. {WITHDRAWN_REASON}"
+    numbers = f"{', '.join(map(str, positions[:-1]))} and {positions[-1]}"
+    return (
+        f"Questions {numbers} were skipped. A curator withdrew them because they were found to be wrong "
+        "or unclear; they do not count towards your score."
+    )
+
+
+def _current_card(request, quiz, item, now, *, notice=""):
     """The question to answer next, or its rating step if it is an open question already revealed."""
     load_grading_key([item.question])
     state = "rating" if getattr(item, "answer", None) is not None else "question"
-    return _card(request, quiz, item, now, state=state)
+    return _card(request, quiz, item, now, state=state, notice=notice)
 
 
-def _exam_page(request, quiz, now, *, position=None, form=None, notice="", status=200):
+def _exam_page(request, quiz, now, *, position=None, form=None, notice="", confirm_submit=False, status=200):
     items = list(quiz.items.select_related("question__topic", "answer"))
     position = position or _int(request.GET.get("q")) or 1
     position = min(max(1, position), len(items))
     item = items[position - 1]
     load_grading_key([item.question])
-    return _card(request, quiz, item, now, state="exam", items=items, form=form, notice=notice, status=status)
+    return _card(
+        request,
+        quiz,
+        item,
+        now,
+        state="withdrawn" if _is_withdrawn(item) else "exam",
+        items=items,
+        form=form,
+        notice=notice,
+        confirm_submit=confirm_submit,
+        status=status,
+    )
 
 
-def _card(request, quiz, item, now, *, state, items=None, form=None, rating_form=None, notice="", status=200):
+def _is_withdrawn(item) -> bool:
+    """Skipped, or withdrawn by a curator and not answered yet (so it will be skipped)."""
+    answer = getattr(item, "answer", None)
+    return item.skipped or (item.question.status != Question.Status.PUBLISHED and answer is None)
+
+
+def _card(
+    request,
+    quiz,
+    item,
+    now,
+    *,
+    state,
+    items=None,
+    form=None,
+    rating_form=None,
+    notice="",
+    confirm_submit=False,
+    status=200,
+):
     question = item.question
     answer = getattr(item, "answer", None)
     if form is None and state in {"question", "exam"}:
@@ -135,7 +195,12 @@ def _card(request, quiz, item, now, *, state, items=None, form=None, rating_form
         "seconds_left": quiz.seconds_left(now),
         "items": items,
         "notice": notice,
-        "unanswered": sum(1 for i in items if getattr(i, "answer", None) is None) if items else 0,
+        "unanswered": sum(1 for i in items if getattr(i, "answer", None) is None and not _is_withdrawn(i))
+        if items
+        else 0,
+        "flagged": sum(1 for i in items if i.flagged) if items else 0,
+        "confirm_submit": confirm_submit,
+        "withdrawn": WITHDRAWN,
         "choice_states": _choice_states(item, answer) if state == "feedback" else None,
     }
     return render_page(request, "interviews/quiz_detail.html", context, partial="question-card", status=status)
@@ -189,40 +254,59 @@ def _refused(request, quiz, message, status=409):
     return redirect(quiz)
 
 
-def _locked_item_or_refusal(request, pk, question_id):
+def _locked_item_or_refusal(request, pk, question_id, *, graded=None):
     """The item to answer, or the response that refuses it: 404 for someone else's quiz."""
     try:
-        return locked_item(request.user, pk, question_id or 0), None
+        return locked_item(request.user, pk, question_id or 0, graded=graded), None
     except QuizQuestion.DoesNotExist:
-        quiz = get_object_or_404(request.user.quizzes, pk=pk)
-        return None, _refused(request, quiz, "That question is not part of this quiz.", status=422)
+        return None, _not_in_quiz(request, pk)
+
+
+def _not_in_quiz(request, pk):
+    quiz = get_object_or_404(request.user.quizzes, pk=pk)
+    return _refused(request, quiz, "That question is not part of this quiz.", status=422)
 
 
 def _answer(request, pk):
     now = timezone.now()
     prefs = prefs_for(request)
+    question_id = _question_id(request)
+    # Validate and grade before the write transaction: a slow grade must never hold the lock
+    # that every other writer waits for.
+    try:
+        item = answer_item(request.user, pk, question_id or 0)
+    except QuizQuestion.DoesNotExist:
+        return _not_in_quiz(request, pk)
+    form = AnswerForm(request.POST, question=item.question, seed=item_seed(item.pk))
+    valid = form.is_valid()
+    submission = Submission(
+        choice_ids=form.choice_ids() if valid else [],
+        text=form.cleaned_data.get("text", "") if valid else "",
+        time_taken_ms=_time_taken_ms(request.POST.get("shown", ""), item.question_id),
+    )
+    if not valid and getattr(item, "answer", None) is None:
+        return _refused_answer(request, item.quiz, item, form, now)
+    verdict = grade_submission(item.question, submission) if valid else None
     with transaction.atomic():
-        item, refusal = _locked_item_or_refusal(request, pk, _question_id(request))
+        item, refusal = _locked_item_or_refusal(request, pk, question_id, graded=item.question)
         if refusal:
             return refusal
         quiz = item.quiz
-        form = AnswerForm(request.POST, question=item.question, seed=item_seed(item.pk))
+        # Stored meanwhile (another tab): a final answer is replayed whatever this one says.
         replay = getattr(item, "answer", None) is not None and not quiz.is_exam
-        if not replay and not form.is_valid():
+        if not replay and not valid:
             outcome = None
         else:
-            valid = form.is_valid()
-            submission = Submission(
-                choice_ids=form.choice_ids() if valid else [],
-                text=form.cleaned_data.get("text", "") if valid else "",
-                time_taken_ms=_time_taken_ms(request.POST.get("shown", ""), item.question_id),
-            )
-            outcome = record_answer(quiz=quiz, item=item, submission=submission, now=now, prefs=prefs)
+            outcome = record_answer(quiz=quiz, item=item, submission=submission, now=now, prefs=prefs, verdict=verdict)
     if outcome is None:
-        if quiz.is_exam:
-            return _exam_page(request, quiz, now, position=item.position, form=form, status=422)
-        return _card(request, quiz, item, now, state="question", form=form, status=422)
+        return _refused_answer(request, quiz, item, form, now)
     return _after_answer(request, outcome, now)
+
+
+def _refused_answer(request, quiz, item, form, now):
+    if quiz.is_exam:
+        return _exam_page(request, quiz, now, position=item.position, form=form, status=422)
+    return _card(request, quiz, item, now, state="question", form=form, status=422)
 
 
 def _after_answer(request, outcome: Outcome, now):
@@ -279,7 +363,7 @@ def _rate(request, pk):
 
 
 def _override(request, pk):
-    """ "I was right": the learner claims a typed answer marked wrong was right."""
+    """The learner claims a typed answer marked wrong was right ("I was right")."""
     now = timezone.now()
     with transaction.atomic():
         item, refusal = _locked_item_or_refusal(request, pk, _question_id(request))
@@ -318,21 +402,40 @@ def _submit(request, pk):
         quiz = get_object_or_404(request.user.quizzes.select_for_update(), pk=pk)
         if not quiz.is_open:
             return redirect("interviews:quiz-results", pk=quiz.pk)
-        unanswered = quiz.size - quiz.answered_count
-        if unanswered and request.POST.get("confirm") != "1" and not quiz.is_past_deadline(now):
+        unanswered = quiz.counted_size - quiz.answered_count
+        flagged = quiz.items.filter(flagged=True).count()
+        if (unanswered or flagged) and request.POST.get("confirm") != "1" and not quiz.is_past_deadline(now):
             position = _int(request.POST.get("position")) or 1
-            notice = (
-                f"You have {unanswered} unanswered question{'s' if unanswered != 1 else ''}. "
-                "Submit anyway, or go back and answer them."
+            return _exam_page(
+                request,
+                quiz,
+                now,
+                position=position,
+                notice=_submit_warning(unanswered, flagged),
+                confirm_submit=True,
             )
-            return _exam_page(request, quiz, now, position=position, notice=notice, status=200)
         submit_exam(quiz=quiz, now=now, prefs=prefs_for(request))
     messages.success(request, "Exam submitted.")
     return _go_to_results(request, quiz)
 
 
+def _submit_warning(unanswered: int, flagged: int) -> str:
+    parts = []
+    if unanswered:
+        parts.append(f"{unanswered} unanswered question{'s' if unanswered != 1 else ''}")
+    if flagged:
+        parts.append(f"{flagged} question{'s' if flagged != 1 else ''} flagged for later")
+    return (
+        f"You have {' and '.join(parts)}. Submit anyway, or go back to {'it' if unanswered + flagged == 1 else 'them'}."
+    )
+
+
 def _abandon(request, pk):
     quiz = get_object_or_404(request.user.quizzes, pk=pk)
+    if request.POST.get("confirm") != "1":
+        # The button sits inside a disclosure that asks first; a bare post changes nothing.
+        messages.info(request, "The quiz was not abandoned: confirm with “Yes, abandon this quiz”.")
+        return redirect(quiz)
     if quiz.is_open:
         quiz.abandon(now=timezone.now())
         messages.info(request, "Quiz abandoned. Its answers still count towards your progress.")
@@ -340,14 +443,14 @@ def _abandon(request, pk):
 
 
 def _go_to_results(request, quiz):
-    response = redirect("interviews:quiz-results", pk=quiz.pk)
-    if request.htmx:
-        response["HX-Redirect"] = response["Location"]
-    return response
+    if request.htmx:  # the whole page, not swapped into the card
+        return HttpResponseClientRedirect(reverse("interviews:quiz-results", args=[quiz.pk]))
+    return redirect("interviews:quiz-results", pk=quiz.pk)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limited("quiz_create", key="user")
 def quiz_results(request, pk):
     quiz = get_object_or_404(request.user.quizzes, pk=pk)
     if request.method == "POST":
@@ -372,7 +475,7 @@ def quiz_results(request, pk):
         "rows": rows,
         "by_topic": by_topic,
         "time_taken_seconds": round(time_taken / 1000),
-        "missed_count": sum(1 for item, answer, _ in rows if not (answer and answer.is_correct)),
+        "missed_count": sum(1 for item, answer, _ in rows if not (answer and answer.is_correct) and not item.skipped),
     }
     return render_page(request, "interviews/quiz_results.html", context)
 
@@ -390,7 +493,7 @@ def _retry_missed(request, quiz):
             questions=missed,
             mode=mode,
             size=Quiz.MAX_SIZE,
-            title=f"Retry: {quiz.title}",
+            title=retry_title(quiz.title),
             now=timezone.now(),
             source=quiz,
         )

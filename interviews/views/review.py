@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from interviews.limits import rate_limited
 from interviews.models import Question, Quiz
 from interviews.quizzes import EmptyPool, create_quiz
 from interviews.review import due_summary, prefs_for, session_questions
@@ -16,6 +17,7 @@ from interviews.review import due_summary, prefs_for, session_questions
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limited("quiz_create", key="user")
 def review(request):
     now = timezone.now()
     prefs = prefs_for(request)

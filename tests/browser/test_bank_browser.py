@@ -73,6 +73,14 @@ def test_bookmarks_page_removes_in_place(signed_in_page, live_server, learner):
     remove_buttons.first.click()
     expect(remove_buttons).to_have_count(2)
     assert Bookmark.objects.filter(user=learner).count() == 2
+    status = page.get_by_role("status").filter(has_text="from your bookmarks")
+    expect(status).to_contain_text("Removed “")
+    screenshot(page, "bookmarks-removed")
+    status.get_by_role("button", name="Undo").click()
+    expect(page.get_by_text("is back in your bookmarks")).to_be_visible()
+    expect(remove_buttons).to_have_count(3)
+    page.get_by_role("button", name="Quiz these (3)").click()
+    expect(page.get_by_text("Question 1 of 3")).to_be_visible()
 
 
 def test_curator_edits_and_publishes_a_question(page, live_server, db):
@@ -101,3 +109,84 @@ def test_curator_edits_and_publishes_a_question(page, live_server, db):
     screenshot(page, "admin-questions")
     question.refresh_from_db()
     assert question.status == "published" and question.version == 2
+
+
+def test_htmx_error_paths_never_swap_a_whole_page_into_the_note(signed_in_page, live_server, learner, settings):
+    load_bank()
+    page = signed_in_page
+    url = live_server.url + "/questions/what-is-pytorch/"
+
+    # Over a rate limit: the message shows above the page, the note form stays.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "note": "1/m"}
+    page.goto(url)
+    page.get_by_label("Your private note").fill("First")
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_role("status").filter(has_text="Note saved.")).to_be_visible()
+    page.get_by_role("button", name="Save note").click()
+    expect(page.locator("#alerts").get_by_role("alert")).to_have_text(re.compile("Too many changes"))
+    expect(page.get_by_role("button", name="Save note")).to_be_visible()
+    expect(page.locator("header.site-header")).to_have_count(1)
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "note": "60/m"}
+
+    # A stale CSRF token (logged in again in another tab): the page reloads instead.
+    page.goto(url)
+    page.context.add_cookies([{"name": "csrftoken", "value": "x" * 32, "url": live_server.url}])
+    page.get_by_label("Your private note").fill("Second")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_text("This form has expired")).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+
+    # Signed out meanwhile: the log-in page loads as a page of its own.
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    page.get_by_label("Your private note").fill("Third")
+    page.get_by_role("button", name="Save note").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/questions/what-is-pytorch/"))
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    expect(page.locator("header.site-header")).to_have_count(1)
+    assert Note.objects.get(user=learner).body == "First"
+
+
+def test_question_page_reveal_and_practise(signed_in_page, live_server, learner):
+    load_bank()
+    page = signed_in_page
+    question = Question.objects.published().filter(kind="single").first()
+    page.goto(live_server.url + question.get_absolute_url())
+    # The choices are a list to think about, not controls that do nothing.
+    expect(page.get_by_role("radio")).to_have_count(0)
+    expect(page.get_by_role("list").filter(has=page.get_by_role("listitem")).first).to_be_visible()
+    reveal = page.get_by_text("Reveal the answer", exact=True)
+    marker = reveal.evaluate("e => getComputedStyle(e, '::before').content")
+    assert marker not in ("none", "normal", "")
+    reveal.click()
+    expect(page.locator("#answer .answer")).to_be_visible()
+    page.get_by_role("button", name="Practise it in a quiz").click()
+    expect(page.get_by_text("Question 1 of 1")).to_be_visible()
+    expect(page.locator("#question-card").get_by_role("radio").first).to_be_focused()
+
+
+def test_search_marks_why_each_result_matched_and_clears(page, live_server, db):
+    load_bank()
+    page.goto(live_server.url + "/questions/")
+    page.get_by_label("Search").fill("normalisation")
+    results = page.get_by_role("region", name="Results")
+    expect(results.locator("mark").first).to_be_visible()
+    expect(results.get_by_text(re.compile(r"questions? for “normalisation”"))).to_be_visible()
+    screenshot(page, "questions-search")
+    page.get_by_label("Search").fill("quantumfoam")
+    expect(results.get_by_text("No questions match “quantumfoam”")).to_be_visible()
+    results.get_by_role("link", name="Clear filters").click()
+    expect(page.get_by_label("Search")).to_have_value("")
+    expect(results.get_by_text(re.compile(r"^\d{3} questions"))).to_be_visible()
+
+
+def test_filter_controls_line_up_and_show_whole_labels(page, live_server, db):
+    load_bank()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(live_server.url + "/questions/?kind=open")
+    boxes = [page.get_by_label(name).bounding_box() for name in ("Topic", "Difficulty", "Kind")]
+    assert len({round(box["y"]) for box in boxes}) == 1 and len({round(box["height"]) for box in boxes}) == 1
+    kind = page.get_by_label("Kind")
+    assert kind.evaluate("e => e.scrollWidth <= e.clientWidth")
+    search = page.get_by_label("Search").bounding_box()
+    assert round(search["height"]) == round(boxes[0]["height"])

@@ -139,3 +139,98 @@ def test_practice_quiz_without_javascript(no_js_page, live_server, learner, bank
         page.get_by_role("link", name=re.compile("Next question|See your results")).click()
     expect(page.get_by_role("heading", name=re.compile(r"You scored \d out of 5"))).to_be_visible()
     assert Answer.objects.filter(user=learner).count() == 5
+
+
+def test_answer_box_or_first_choice_has_focus_on_load_and_after_each_swap(signed_in_page, live_server, learner, bank):
+    page = signed_in_page
+    shorts = Question.objects.published().filter(kind="short").order_by("slug")[:2]
+    choice = Question.objects.published().filter(kind="single").order_by("slug")[:1]
+    quiz = create_quiz(
+        user=learner,
+        questions=Question.objects.filter(pk__in=[q.pk for q in [*shorts, *choice]]),
+        mode="practice",
+        size=3,
+        title="Focus quiz",
+        now=timezone.now(),
+    )
+    card = page.locator("#question-card")
+    page.goto(live_server.url + quiz.get_absolute_url())  # a full page load
+    for number in range(1, 4):
+        expect(page.get_by_text(f"Question {number} of 3")).to_be_visible()
+        item = quiz.items.get(position=number)
+        if item.question.kind == "short":
+            box = card.get_by_role("textbox", name="Your answer")
+            expect(box).to_be_focused()
+            page.keyboard.type("backward")  # nothing typed is lost
+            expect(box).to_have_value("backward")
+        else:
+            expect(card.get_by_role("radio").first).to_be_focused()
+            page.keyboard.press("1")
+        page.keyboard.press("Enter")
+        expect(card.get_by_role("status")).to_contain_text(re.compile("Correct|Not quite"))
+        if number < 3:
+            page.keyboard.press("n")  # the next question is swapped in
+
+
+def test_exam_warns_about_flagged_questions_before_submitting(signed_in_page, live_server, learner, bank):
+    page = signed_in_page
+    quiz = create_quiz(
+        user=learner,
+        questions=pool_for_mode(Question.objects.published(), "exam", ["single"]),
+        mode="exam",
+        size=5,
+        title="Flagged exam",
+        now=timezone.now(),
+    )
+    page.goto(live_server.url + quiz.get_absolute_url())
+    card = page.locator("#question-card")
+    for number in range(1, 6):
+        expect(card.get_by_role("link", name=f"Question {number}, not answered")).to_have_attribute(
+            "aria-current", "step"
+        )
+        card.get_by_role("radio").first.check()
+        card.get_by_role("button", name=re.compile("Save answer")).click()
+        expect(card.get_by_role("link", name=f"Question {number}, answered")).to_be_visible()
+        if number == 3:
+            card.get_by_role("button", name="⚐ Flag for later").click()
+            expect(card.get_by_role("link", name="Question 3, answered, flagged")).to_be_visible()
+        if number < 5:
+            card.get_by_role("link", name=re.compile("^Next")).click()
+    card.get_by_role("button", name="Submit exam").click()
+    expect(page.get_by_text("You have 1 question flagged for later.")).to_be_visible()
+    screenshot(page, "exam-submit-warning")
+    quiz.refresh_from_db()
+    assert quiz.is_open
+    page.get_by_role("button", name="Submit anyway").click()
+    expect(page.get_by_role("heading", name=re.compile(r"You scored \d out of 5"))).to_be_visible()
+
+
+def test_abandon_asks_first_without_javascript(no_js_page, live_server, learner, bank):
+    page = no_js_page
+    quiz = create_quiz(
+        user=learner,
+        questions=pool_for_mode(Question.objects.published(), "practice"),
+        mode="practice",
+        size=5,
+        title="Abandoned quiz",
+        now=timezone.now(),
+    )
+    page.goto(live_server.url + quiz.get_absolute_url())
+    confirm = page.get_by_role("button", name="Yes, abandon this quiz")
+    expect(confirm).to_be_hidden()
+    page.get_by_text("Abandon this quiz", exact=True).click()
+    expect(confirm).to_be_visible()
+    quiz.refresh_from_db()
+    assert quiz.is_open
+    confirm.click()
+    expect(page.get_by_text("Quiz abandoned.")).to_be_visible()
+    quiz.refresh_from_db()
+    assert quiz.status == "abandoned"
+
+
+def test_builder_tells_the_size_limits_in_the_fields_description(signed_in_page, live_server, bank):
+    page = signed_in_page
+    page.goto(live_server.url + "/quiz/new/")
+    size = page.get_by_label("Number of questions")
+    expect(size).to_have_accessible_description(re.compile("^From 5 to 50."))
+    expect(page.get_by_text("From 5 to 50.")).to_be_visible()

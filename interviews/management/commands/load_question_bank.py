@@ -1,4 +1,5 @@
-"""Validate the question bank file(s), then upsert them by slug in one transaction."""
+"""Validate the question bank file(s), then upsert them by slug in one transaction, leaving alone
+every question changed in admin since it was last loaded (unless --force)."""
 
 import time
 from pathlib import Path
@@ -22,8 +23,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Only validate PATH (topics known from the bundled topics.yaml); write nothing, need no database.",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Also overwrite questions changed in admin since they were last loaded from a file.",
+        )
 
-    def handle(self, *args, path, check=False, **options):
+    def handle(self, *args, path, check=False, force=False, **options):
         started = time.perf_counter()
         path = Path(path)
         if not path.exists():
@@ -47,10 +53,20 @@ class Command(BaseCommand):
             if options["verbosity"] >= 1 and (done % 25 == 0 or done == total):
                 self.stdout.write(f"  {done}/{total} questions")
 
-        result = load_bank(bank, progress=progress)
+        result = load_bank(bank, keep_edits=not force, progress=progress)
+        for conflict in result.conflicts:
+            when = f"{conflict.changed_at:%Y-%m-%d %H:%M} UTC"
+            self.stderr.write(
+                self.style.WARNING(
+                    f"  Kept {conflict.slug}: changed by {conflict.changed_by} on {when} since it was last "
+                    "loaded; the file's version was not applied (--force applies it)."
+                )
+            )
+        kept = f", {len(result.conflicts)} kept as changed in admin" if result.conflicts else ""
+        seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Question bank: {result.created} created, {result.updated} updated, "
-                f"{result.unchanged} unchanged ({len(bank.topics)} topics) in {time.perf_counter() - started:.2f}s."
+                f"{result.unchanged} unchanged{kept} ({len(bank.topics)} topics) in {seconds:.2f}s."
             )
         )

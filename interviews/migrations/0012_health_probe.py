@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("interviews", "0008_output_kind_override_strict_names"),
+        ("interviews", "0011_question_full_text_search"),
     ]
 
     operations = [
