@@ -93,3 +93,16 @@ clean:
 
 profile: setup
 	$(BIN)/python scripts/profile_core_loop.py
+
+# Operations: load test, backups. (PostgreSQL + Redis when DATABASE_URL / REDIS_URL are set.)
+.PHONY: loadtest backup restore
+
+loadtest: setup
+	$(BIN)/python scripts/loadtest.py
+
+backup: setup
+	$(BIN)/python manage.py backup_database
+
+restore: setup
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/prep-....sqlite3 (or .pgdump) [FORCE=1]"; exit 1; }
+	$(BIN)/python manage.py restore_database "$(FILE)" $(if $(FORCE),--force)

@@ -317,3 +317,23 @@ MAX_IMPORT_BYTES = env_int("DJANGO_MAX_IMPORT_BYTES", 5_000_000)
 
 # `make bench` serves a bare "hello" view beside the app to measure the server's own cost.
 BENCH_ENDPOINTS = env_bool("DJANGO_BENCH_ENDPOINTS")
+
+# --- Operations: request log, metrics, health checks, backups -----------------------------------------
+# First, so the request log times and counts everything the other middleware does.
+MIDDLEWARE.insert(0, "interviews.request_log.RequestLogMiddleware")
+# One JSON line per request on standard error (logger "prep.requests"); off with DJANGO_REQUEST_LOG=0.
+REQUEST_LOG = env_bool("DJANGO_REQUEST_LOG", True)
+LOGGING.setdefault("formatters", {})["bare"] = {"format": "%(message)s"}
+LOGGING["handlers"]["requests"] = {"class": "logging.StreamHandler", "formatter": "bare"}
+LOGGING.setdefault("loggers", {})["prep.requests"] = {
+    "handlers": ["requests"],
+    "level": "INFO" if REQUEST_LOG else "WARNING",
+    "propagate": False,
+}
+# /metrics (Prometheus) answers only requests that carry this token; unset, it does not exist.
+METRICS_TOKEN = env("METRICS_TOKEN")
+SECURE_REDIRECT_EXEMPT += [r"^metrics$"]  # scraped over the private network, like /healthz
+# /healthz reports "disk full" when the SQLite database's filesystem has less free space than this.
+HEALTHZ_MIN_FREE_MB = env_int("HEALTHZ_MIN_FREE_MB", 64)
+# Where `make backup` writes (SQLite copies and pg_dump files).
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))

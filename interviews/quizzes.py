@@ -58,6 +58,8 @@ class Outcome:
     quiz: Quiz
     refused: str = ""
     replayed: bool = False
+    # A replay whose submission differs from the stored answer: another tab (or an earlier click) won.
+    superseded: bool = False
 
 
 def pool_for_mode(questions, mode: str, kinds: list[str] | None = None):
@@ -208,14 +210,15 @@ def record_answer(
     still at the version it was graded against, otherwise the answer is graded again here.
     """
     question = item.question
+    existing = getattr(item, "answer", None)
+    # Checked before the quiz's status: a retry of the answer that finished the quiz replays it too.
+    if existing is not None and not quiz.is_exam:
+        return Outcome(existing, item, quiz, replayed=True, superseded=not _same(existing, submission))
     if not quiz.is_open:
         return Outcome(None, item, quiz, refused="This quiz is finished, so answers can no longer be added or changed.")
     if quiz.is_past_deadline(now):
         submit_exam(quiz=quiz, now=now, prefs=prefs)
         return Outcome(None, item, quiz, refused="Time is up: the exam was submitted at its time limit.")
-    existing = getattr(item, "answer", None)
-    if existing is not None and not quiz.is_exam:
-        return Outcome(existing, item, quiz, replayed=True)
     if question.status != Question.Status.PUBLISHED:
         return _withdrawn(quiz, item, now)
 
@@ -263,6 +266,10 @@ def record_answer(
         note_answer(answer, now=now)
     _count(quiz, answered_delta, correct_delta, now)
     return Outcome(answer, item, quiz)
+
+
+def _same(answer: Answer, submission: Submission) -> bool:
+    return sorted(answer.selected_choice_ids) == sorted(submission.choice_ids) and answer.text == submission.text
 
 
 def _review(quiz, item, rating, now, prefs, duration_ms) -> dict:

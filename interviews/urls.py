@@ -27,6 +27,7 @@ app_name = "interviews"
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", pages.healthz, name="healthz"),
+    path("metrics", pages.metrics, name="metrics"),
     path("accounts/", accounts.account, name="account"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/delete/", accounts.delete_account, name="delete-account"),

@@ -101,7 +101,7 @@ def test_pages_carry_no_inline_script_or_style(client):
 def test_healthz_reports_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert json.loads(response.content) == {"status": "ok", "database": "up"}
+    assert json.loads(response.content) == {"status": "ok", "database": "up", "cache": "up", "tasks": "not configured"}
 
 
 def test_healthz_reports_unavailable_when_the_database_does_not(client, monkeypatch):

@@ -2,6 +2,7 @@
 
 from interviews.models.bank import AcceptedAnswer, Bookmark, Choice, Note, Question, QuestionQuerySet, Report, Topic
 from interviews.models.chains import FollowUp
+from interviews.models.health import HealthProbe
 from interviews.models.journal import JournalEntry
 from interviews.models.learner import Profile, ReviewCard
 from interviews.models.quiz import Answer, Quiz, QuizQuestion
@@ -12,6 +13,7 @@ __all__ = [
     "Bookmark",
     "Choice",
     "FollowUp",
+    "HealthProbe",
     "JournalEntry",
     "Note",
     "Profile",

@@ -1,15 +1,18 @@
 """Site-wide pages: home and the health check."""
 
+import secrets
 from zoneinfo import ZoneInfo
 
-from django.db import DatabaseError, connection
+from django.conf import settings
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from interviews import metrics as prometheus
+from interviews.health import cache_status, database_status, tasks_status
 from interviews.insights import readiness_data
 from interviews.models import Question, Quiz, Topic
 from interviews.progress import current_streak
@@ -38,9 +41,18 @@ def home(request):
 @require_safe
 @never_cache
 def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+    checks = {"database": database_status(), "cache": cache_status(), "tasks": tasks_status()}
+    # A load balancer should stop sending learners where answers cannot be saved or sessions read.
+    healthy = checks["database"] == "up" and checks["cache"] == "up"
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
+
+
+@require_safe
+@never_cache
+def metrics(request):
+    """Prometheus scrapes this with `Authorization: Bearer $METRICS_TOKEN`; without it the page does not exist."""
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    token = settings.METRICS_TOKEN
+    if not token or not secrets.compare_digest(given.encode(), token.encode()):
+        raise Http404
+    return HttpResponse(prometheus.latest(), content_type="text/plain; version=0.0.4; charset=utf-8")

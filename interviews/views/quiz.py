@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
+from interviews import metrics
 from interviews.chains import drill_downs
 from interviews.forms import AnswerForm, RatingForm
 from interviews.limits import rate_limited
@@ -47,6 +48,10 @@ MAX_TIME_TAKEN_MS = 60 * 60 * 1000
 # A quiz question still to ask: no final answer, and not skipped as withdrawn.
 STILL_TO_ASK = NOT_FINAL & Q(skipped=False)
 SHOWN_SALT = "quiz-question-shown"
+SUPERSEDED = (
+    "Your answer was not recorded: this question had already been answered, in another tab or by an earlier "
+    "click, and that answer stands. This is the recorded one."
+)
 
 
 def _shown_token(question_id: int) -> str:
@@ -317,14 +322,19 @@ def _after_answer(request, outcome: Outcome, now):
             messages.warning(request, outcome.refused)
             return redirect("interviews:quiz-results", pk=quiz.pk)
         return _refused(request, quiz, outcome.refused, status=422)
+    if not outcome.replayed:
+        metrics.ANSWERS_RECORDED.labels(quiz.mode).inc()
     if quiz.is_exam:
         if request.htmx:
             return _exam_page(request, quiz, now, position=item.position, notice="Answer saved.")
         messages.success(request, "Answer saved.")
         return redirect(f"{quiz.get_absolute_url()}?q={item.position}")
     state = "rating" if item.question.kind == Question.Kind.OPEN and not outcome.answer.self_rating else "feedback"
+    notice = SUPERSEDED if outcome.superseded else ""
     if request.htmx:
-        return _card(request, quiz, item, now, state=state)
+        return _card(request, quiz, item, now, state=state, notice=notice)
+    if notice:
+        messages.warning(request, notice)
     if state == "rating":
         return redirect(quiz)
     return redirect(f"{quiz.get_absolute_url()}?answered={item.position}")
