@@ -1,6 +1,7 @@
 """The pages a learner reaches, set up with data, for the layout and accessibility checks."""
 
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from interviews.models import Question
@@ -16,12 +17,14 @@ def load_bank():
 
 
 def answer(quiz, item, *, right=True):
-    item = locked_item(quiz.user, quiz.pk, item.question_id)
-    question = item.question
-    choices = [c.pk for c in question.choices.all() if c.is_correct == right][:1]
-    text = question.accepted_answers.first().text if right and question.kind in {"short", "output"} else "no idea"
-    submission = Submission(choice_ids=choices, text=text, time_taken_ms=4000)
-    return record_answer(quiz=item.quiz, item=item, submission=submission, now=timezone.now(), prefs=Prefs())
+    """Answer as the answer view does: in one transaction, with the quiz locked (PostgreSQL needs both)."""
+    with transaction.atomic():
+        item = locked_item(quiz.user, quiz.pk, item.question_id)
+        question = item.question
+        choices = [c.pk for c in question.choices.all() if c.is_correct == right][:1]
+        text = question.accepted_answers.first().text if right and question.kind in {"short", "output"} else "no idea"
+        submission = Submission(choice_ids=choices, text=text, time_taken_ms=4000)
+        return record_answer(quiz=item.quiz, item=item, submission=submission, now=timezone.now(), prefs=Prefs())
 
 
 def quiz_of(user, slugs=(), *, mode="practice", size=5, kinds=None, title="Layout quiz"):
