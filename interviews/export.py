@@ -55,24 +55,10 @@ TABLES: dict[str, Table] = {
     "settings": Table(
         label="Settings",
         model=Profile,
-        columns=[
-            "time_zone",
-            "desired_retention",
-            "new_per_day",
-            "ask_confidence",
-            "interview_date",
-            "new_per_day_cap",
-            "leech_lapses",
-        ],
+        columns=list(Profile.SETTINGS),
         rows=_settings,
         row=lambda p: [
-            p.time_zone,
-            p.desired_retention,
-            p.new_per_day,
-            p.ask_confidence,
-            _time(p.interview_date),
-            p.new_per_day_cap,
-            p.leech_lapses,
+            _time(p.interview_date) if name == "interview_date" else getattr(p, name) for name in Profile.SETTINGS
         ],
     ),
     "answers": Table(

@@ -78,15 +78,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = [
-            "time_zone",
-            "desired_retention",
-            "new_per_day",
-            "ask_confidence",
-            "interview_date",
-            "new_per_day_cap",
-            "leech_lapses",
-        ]
+        fields = list(Profile.SETTINGS)
         widgets = {"interview_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     # Settings added later keep their stored value when a form (or an older client) leaves them out.

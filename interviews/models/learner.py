@@ -53,6 +53,17 @@ class Profile(models.Model):
         "Your dashboard then shows how well your confidence matches your results.",
     )
 
+    # What the learner sets on the account page; the settings form and the data export both list these.
+    SETTINGS = (
+        "time_zone",
+        "desired_retention",
+        "new_per_day",
+        "ask_confidence",
+        "interview_date",
+        "new_per_day_cap",
+        "leech_lapses",
+    )
+
     class Meta:
         constraints = [
             models.CheckConstraint(
