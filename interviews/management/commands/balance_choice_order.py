@@ -21,8 +21,10 @@ def balanced(questions: list[dict], start: int = 0) -> int:
     slot = start
     for question in questions:
         choices = question.get("choices") or []
-        if question.get("kind") == "single" and len(choices) >= 2:
-            key = next(c for c in choices if c.get("correct"))
+        keys = [c for c in choices if c.get("correct")]
+        if question.get("kind") == "single" and len(choices) >= 2 and len(keys) == 1:
+            # An item that breaks the kind's rules is left as it is: the loader reports it.
+            key = keys[0]
             others = [c for c in choices if c is not key]
             others.sort(key=lambda c: c["text"])
             random.Random(question["slug"]).shuffle(others)
