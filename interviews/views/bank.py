@@ -18,8 +18,7 @@ from interviews.models import Bookmark, Note, Question, Topic
 from interviews.review import ensure_card, prefs_for
 from interviews.scheduling import end_of_today
 from interviews.shuffle import choice_order, page_seed
-from interviews.views import render_page
-from interviews.views.quiz import _int
+from interviews.views import positive_id, render_page
 
 PAGE_SIZE = 20
 RELATED_COUNT = 5
@@ -168,7 +167,7 @@ def bookmark_list(request):
     if request.method == "POST":
         if request.POST.get("action") == "undo":
             return _restore_bookmark(request, list_url)
-        bookmark_id = _int(request.POST.get("bookmark"))
+        bookmark_id = positive_id(request.POST.get("bookmark"))
         if bookmark_id is None:
             raise Http404("No such bookmark.")
         bookmark = get_object_or_404(request.user.bookmarks.select_related("question"), pk=bookmark_id)

@@ -12,8 +12,7 @@ from interviews.journal import open_mistake_questions
 from interviews.limits import rate_limited
 from interviews.models import Question, Quiz, Topic
 from interviews.quizzes import EmptyPool, create_quiz, missed_questions, pool_for_mode
-from interviews.views import render_page
-from interviews.views.quiz import _int
+from interviews.views import positive_id, render_page
 
 EMPTY_PRESETS = {
     "bookmarks": "You have no bookmarked questions yet. Bookmark questions in the bank to practise them here.",
@@ -58,7 +57,7 @@ def _build(request, form, preset) -> Quiz | None:
     published = Question.objects.published()
     if preset == "follow-ups":
         # "Practise its follow-ups" beside a leech: the question's chain from it on, as a drill-down.
-        question_id = _int(request.POST.get("question")) or 0
+        question_id = positive_id(request.POST.get("question")) or 0
         chain = chain_from(question_id, published_chains())
         return create_interview(
             user=request.user,
@@ -82,7 +81,7 @@ def _build(request, form, preset) -> Quiz | None:
         )
     if preset == "selected":
         # "Practise these" on the dashboard: the questions it listed.
-        ids = [number for number in map(_int, request.POST.getlist("question")[: Quiz.MAX_SIZE]) if number]
+        ids = [number for number in map(positive_id, request.POST.getlist("question")[: Quiz.MAX_SIZE]) if number]
         return create_quiz(
             user=request.user,
             questions=published.filter(pk__in=ids),

@@ -12,8 +12,7 @@ from interviews.journal import describe
 from interviews.limits import rate_limited
 from interviews.models import Topic
 from interviews.quizzes import load_grading_key
-from interviews.views import render_page
-from interviews.views.quiz import _int
+from interviews.views import positive_id, render_page
 
 PAGE_SIZE = 20
 
@@ -54,7 +53,7 @@ def _row(entry, form=None, message=""):
 
 def _save_reason(request):
     entries = request.user.journal_entries.select_related("question__topic", "answer__quiz")
-    entry = get_object_or_404(entries, pk=_int(request.POST.get("entry")) or 0)
+    entry = get_object_or_404(entries, pk=positive_id(request.POST.get("entry")) or 0)
     form = JournalEntryForm(request.POST, instance=entry, auto_id=f"entry-{entry.pk}-%s")
     if form.is_valid():
         form.save()

@@ -9,8 +9,7 @@ from django.views.decorators.http import require_http_methods
 from interviews.leeches import leeches, set_suspended
 from interviews.limits import rate_limited
 from interviews.review import prefs_for
-from interviews.views import render_page
-from interviews.views.quiz import _int
+from interviews.views import positive_id, render_page
 
 
 @require_http_methods(["GET", "POST"])
@@ -20,7 +19,7 @@ def leech_list(request):
     prefs = prefs_for(request)
     if request.method == "POST":
         card = get_object_or_404(
-            request.user.review_cards.select_related("question"), pk=_int(request.POST.get("card")) or 0
+            request.user.review_cards.select_related("question"), pk=positive_id(request.POST.get("card")) or 0
         )
         suspended = request.POST.get("suspended") == "1"
         set_suspended(card, suspended)

@@ -41,7 +41,7 @@ from interviews.quizzes import (
 )
 from interviews.review import prefs_for
 from interviews.shuffle import choice_order, item_seed
-from interviews.views import render_page
+from interviews.views import positive_id, render_page
 from interviews.views.quiz_aids import card_aids
 
 MAX_TIME_TAKEN_MS = 60 * 60 * 1000
@@ -90,7 +90,7 @@ def quiz_detail(request, pk):
     if quiz.is_open and quiz.is_past_deadline(now):
         submit_exam(quiz=quiz, now=now, prefs=prefs_for(request))
         messages.warning(request, "Time is up: your exam was submitted at its time limit.")
-    answered_position = _int(request.GET.get("answered"))
+    answered_position = positive_id(request.GET.get("answered"))
     if answered_position and not quiz.is_exam:
         # The feedback page after a plain (no-JavaScript) answer, also for the answer that ended the quiz.
         item = quiz.items.select_related("question__topic", "answer").filter(position=answered_position).first()
@@ -137,7 +137,7 @@ def _current_card(request, quiz, item, now, *, notice=""):
 
 def _exam_page(request, quiz, now, *, position=None, form=None, notice="", confirm_submit=False, status=200):
     items = list(quiz.items.select_related("question__topic", "answer"))
-    position = position or _int(request.GET.get("q")) or 1
+    position = position or positive_id(request.GET.get("q")) or 1
     position = min(max(1, position), len(items))
     item = items[position - 1]
     load_grading_key([item.question])
@@ -181,7 +181,7 @@ def _card(
         initial = {"text": answer.text} if answer is not None else {}
         form = AnswerForm(initial=initial, question=question, seed=item_seed(item.pk))
     if form is not None and form.is_bound:
-        selected = {_int(value) for value in form.data.getlist("choice")}
+        selected = {positive_id(value) for value in form.data.getlist("choice")}
     else:
         selected = set(answer.selected_choice_ids) if answer is not None else set()
     context = {
@@ -219,15 +219,6 @@ def _choice_states(item, answer):
     return [(choice, choice.pk in selected) for choice in ordered]
 
 
-def _int(value) -> int | None:
-    """A positive database-sized integer from user input, or None."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**31 else None
-
-
 def _quiz_action(request, pk):
     action = request.POST.get("action")
     if action == "answer":
@@ -247,7 +238,7 @@ def _quiz_action(request, pk):
 
 
 def _question_id(request) -> int | None:
-    return _int(request.POST.get("question"))
+    return positive_id(request.POST.get("question"))
 
 
 def _refused(request, quiz, message, status=409):
@@ -389,7 +380,7 @@ def _flag(request, pk):
     now = timezone.now()
     quiz = get_object_or_404(request.user.quizzes, pk=pk)
     try:
-        item = quiz.items.get(position=_int(request.POST.get("position")) or 0)
+        item = quiz.items.get(position=positive_id(request.POST.get("position")) or 0)
     except QuizQuestion.DoesNotExist:
         return _refused(request, quiz, "That question is not part of this quiz.", status=422)
     if not quiz.is_open:
@@ -409,7 +400,7 @@ def _submit(request, pk):
         unanswered = quiz.counted_size - quiz.answered_count
         flagged = quiz.items.filter(flagged=True).count()
         if (unanswered or flagged) and request.POST.get("confirm") != "1" and not quiz.is_past_deadline(now):
-            position = _int(request.POST.get("position")) or 1
+            position = positive_id(request.POST.get("position")) or 1
             return _exam_page(
                 request,
                 quiz,
