@@ -172,3 +172,16 @@ def test_practising_an_unknown_question_explains(learner_client, learner):
     response = learner_client.post(reverse("interviews:quiz-new"), {"preset": "question", "question": "nope"})
     assert response.status_code == 422 and "That question cannot be practised any more." in response.content.decode()
     assert not learner.quizzes.exists()
+
+
+def test_home_lists_topics_in_their_order_with_counts(client):
+    from tests.factories import make_question, make_topic
+
+    later = make_topic("aaa-later", "Aaa later", order=2)
+    first = make_topic("zzz-first", "Zzz first", order=1)
+    make_question(later, kind="output", status="published")
+    make_question(first, kind="open")
+    make_question(first, kind="single")
+    page = client.get("/").content.decode()
+    assert page.index("Zzz first") < page.index("Aaa later")
+    assert "2 questions · 1 interview · 0 predict-the-output" in page

@@ -23,11 +23,15 @@ class TopicQuerySet(models.QuerySet):
     def with_published_counts(self):
         """Topics that have published questions, with how many of each kind (one query)."""
         published = Q(questions__status="published")
-        return self.annotate(
-            published_count=Count("questions", filter=published),
-            open_count=Count("questions", filter=published & Q(questions__kind="open")),
-            output_count=Count("questions", filter=published & Q(questions__kind="output")),
-        ).filter(published_count__gt=0)
+        return (
+            self.annotate(
+                published_count=Count("questions", filter=published),
+                open_count=Count("questions", filter=published & Q(questions__kind="open")),
+                output_count=Count("questions", filter=published & Q(questions__kind="output")),
+            )
+            .filter(published_count__gt=0)
+            .order_by("order", "name")
+        )  # Meta.ordering is dropped under GROUP BY
 
 
 class Topic(models.Model):
