@@ -8,7 +8,7 @@ import time
 import uuid
 
 from django.core.signals import got_request_exception
-from django.db import connection
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from interviews import metrics
@@ -30,6 +30,10 @@ class QueryCounter:
             return execute(sql, params, many, context)
         except Exception as error:
             metrics.count_database_error(error)
+            if isinstance(error, OperationalError):
+                # A persistent connection that met a full disk, a read-only file or a lost server
+                # is closed when the request ends, so the next request opens a fresh one.
+                context["connection"].close_at = 0
             raise
 
 

@@ -1,10 +1,15 @@
 """make bench: throughput and latency of the app's busiest pages against a bare Django view.
 
-Starts the app under the production server settings (granian, 2 workers, DEBUG off) on a fresh SQLite
-database filled with the bank, demo learners (1,000,000 answers, 20,000 of them by the measured
-learner) and prepared quizzes; drives each endpoint with wrk for a fixed time; prints requests/s, p50
-and p99, one `RATIO <endpoint> <value>` line per endpoint (its throughput over the hello view's), and
-each worker's resident memory after the run. BENCH_ANSWERS=100000 makes a quicker run.
+Starts the app with the production command (scripts/serve: granian, 2 workers, DEBUG off) on a fresh
+SQLite database filled with the bank, demo learners (1,000,000 answers, 20,000 of them by the
+measured learner) and prepared quizzes; drives each endpoint with wrk for a fixed time; prints
+requests/s, p50 and p99, one `RATIO <endpoint> <value>` line per endpoint (its throughput over the
+hello view's, same server, same run), the server's CPU use during each answer run, each worker's
+resident memory, and then the in-process medians of scripts/profile_core_loop.py.
+
+Every practice answer POST stores a new answer (a first answer to a question never answered
+before, with its FSRS update); every exam answer POST changes a stored one. BENCH_ANSWERS=100000
+makes a quicker run; BENCH_PROFILE=0 skips the in-process part.
 """
 
 import json
@@ -26,9 +31,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WORK = Path(tempfile.mkdtemp(prefix="prep-bench-"))
 QUIZZES = 40
 DEMO_ANSWERS = int(os.environ.get("BENCH_ANSWERS", "1000000"))
-# One request at a time per worker process: Python threads would only queue on the GIL and on
-# SQLite's single writer; measured in the closing note of the quiz issue.
-SERVER_OPTIONS = os.environ.get("BENCH_SERVER_OPTIONS", "--blocking-threads 1 --backpressure 16").split()
+PRACTICE_QUIZZES = int(os.environ.get("BENCH_PRACTICE_QUIZZES", "400"))
 
 ENV = {
     **os.environ,
@@ -41,6 +44,11 @@ ENV = {
     "DJANGO_BENCH_ENDPOINTS": "1",
     "SQLITE_PATH": str(WORK / "bench.sqlite3"),
     "DJANGO_LOG_LEVEL": "ERROR",
+    # One measured learner sends far more answers than a person could: lift the per-account limits.
+    "DJANGO_RATE_ANSWER": "100000000/m",
+    "DJANGO_RATE_QUIZ_CREATE": "100000000/m",
+    "GRANIAN_PORT": str(PORT),
+    "PROMETHEUS_MULTIPROC_DIR": str(WORK / "metrics"),
 }
 
 
@@ -78,30 +86,39 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 from interviews.models import Question
-from interviews.quizzes import create_quiz, pool_for_mode
+from interviews.quizzes import CHOICE_KINDS, create_quiz, load_grading_key, pool_for_mode
 User = get_user_model()
 learner = User.objects.create_user("bench", "bench@example.com", "bench-password-123")
 for n in range(20):
     User.objects.create_user(f"other{{n}}", f"other{{n}}@example.com", "bench-password-123")
 now = timezone.now()
-pool = pool_for_mode(Question.objects.published(), "exam", ["single"])
-exams = [create_quiz(user=learner, questions=pool, mode="exam", size=20, title="Bench exam", now=now)
-         for _ in range({QUIZZES})]
-practice = [create_quiz(user=learner, questions=pool_for_mode(Question.objects.published(), "practice"),
-                        mode="practice", size=10, title="Bench practice", now=now) for _ in range({QUIZZES})]
-answers = []
-for quiz in exams:
-    for item in quiz.items.select_related("question").prefetch_related("question__choices"):
-        ids = [c.pk for c in item.question.choices.all()]
-        answers.append([quiz.pk, item.question_id, ids[0], ids[1]])
+published = Question.objects.published()
+exams = [create_quiz(user=learner, questions=pool_for_mode(published, "exam", ["single"]), mode="exam", size=20,
+                     title="Bench exam", now=now) for _ in range({QUIZZES})]
+practice = [create_quiz(user=learner, questions=pool_for_mode(published, "practice"), mode="practice", size=50,
+                        title="Bench practice", now=now) for _ in range({PRACTICE_QUIZZES})]
+def posts(quizzes, both=False):
+    rows = []
+    for quiz in quizzes:
+        items = list(quiz.items.select_related("question"))
+        load_grading_key([item.question for item in items])
+        for item in items:
+            question = item.question
+            if question.kind in CHOICE_KINDS:
+                ids = [c.pk for c in question.choices.all()]
+                rows.append([quiz.pk, question.pk, ids[0], ids[1] if both else ids[-1]])
+            else:
+                rows.append([quiz.pk, question.pk, 0, 0])
+    return rows
 def session(user):
     client = Client()
     client.force_login(user)
     return client.cookies["sessionid"].value
-print(json.dumps({{"session": session(learner), "answers": answers,
+print(json.dumps({{"session": session(learner), "exam_answers": posts(exams, both=True),
+                  "practice_answers": posts(practice),
                   "heavy": session(User.objects.get(username="heavy")),
                   "light": session(User.objects.get(username="light")),
-                  "pages": [q.get_absolute_url() for q in practice]}}))
+                  "pages": [q.get_absolute_url() for q in practice[-{QUIZZES}:]]}}))
 """
     out = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
@@ -114,12 +131,53 @@ print(json.dumps({{"session": session(learner), "answers": answers,
     return json.loads(out.strip().splitlines()[-1])
 
 
+# wrk runs the script once per thread: each thread takes its own share of the answers.
+THREAD_IDS = """
+local threads = 0
+function setup(thread)
+  thread:set("thread_id", threads)
+  threads = threads + 1
+end
+"""
+
+
+def answer_script(common: str, csrf: str, rows: list, *, threads: int, alternate: bool) -> str:
+    answers = ", ".join("{" + ", ".join(str(number) for number in row) + "}" for row in rows)
+    choice = "a[3 + (math.floor(n / share) % 2)]" if alternate else "a[3]"
+    return (
+        common
+        + THREAD_IDS
+        + f"""
+local answers = {{{answers}}}
+local share = math.floor(#answers / {threads})
+local n = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["X-CSRFToken"] = "{csrf}"
+wrk.headers["HX-Request"] = "true"
+request = function()
+  local a = answers[thread_id * share + (n % share) + 1]
+  n = n + 1
+  local body = "action=answer&question=" .. a[2]
+  local choice = {choice}
+  if choice == 0 then
+    body = body .. "&text=a+typed+answer"
+  else
+    body = body .. "&choice=" .. choice
+  end
+  return wrk.format("POST", "/quiz/" .. a[1] .. "/", nil, body)
+end
+"""
+    )
+
+
 def lua_scripts(data: dict) -> dict[str, Path]:
     csrf = secrets.token_hex(16)  # a 32-character unmasked secret, valid as cookie and header
     cookie = f"sessionid={data['session']}; csrftoken={csrf}"
     pages = ", ".join(f'"{p}"' for p in data["pages"])
-    answers = ", ".join("{" + ", ".join(str(number) for number in a) + "}" for a in data["answers"])
     common = f'wrk.headers["Cookie"] = "{cookie}"\n'
+    practice = data["practice_answers"]
+    warm_up = len(practice) // 10  # answered during the warm-up, never again
     scripts = {
         "hello": common + 'wrk.path = "/bench/hello"\n',
         "dashboard_heavy": f'wrk.headers["Cookie"] = "sessionid={data["heavy"]}"\nwrk.path = "/dashboard/"\n',
@@ -133,23 +191,11 @@ request = function()
   return wrk.format("GET", pages[(n % #pages) + 1])
 end
 """,
+        # A first answer to each question: graded, scheduled (FSRS) and stored, quiz progress counted.
+        "answer_practice": answer_script(common, csrf, practice[warm_up:], threads=WRK_THREADS, alternate=False),
         # Exam answers may change until submission, so every POST stores a changed answer.
-        "answer_post": common
-        + f"""
-local answers = {{{answers}}}
-local n = 0
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["X-CSRFToken"] = "{csrf}"
-wrk.headers["HX-Request"] = "true"
-request = function()
-  n = n + 1
-  local a = answers[(n % #answers) + 1]
-  local choice = a[3 + (math.floor(n / #answers) % 2)]
-  local body = "action=answer&question=" .. a[2] .. "&choice=" .. choice
-  return wrk.format("POST", "/quiz/" .. a[1] .. "/", nil, body)
-end
-""",
+        "answer_exam": answer_script(common, csrf, data["exam_answers"], threads=WRK_THREADS, alternate=True),
+        "warm_up_practice": answer_script(common, csrf, practice[:warm_up], threads=1, alternate=False),
     }
     paths = {}
     for name, text in scripts.items():
@@ -160,25 +206,14 @@ end
 
 
 def start_server() -> subprocess.Popen:
+    """The production command, as an operator starts it; its log lines go to a file, as to journald."""
+    log = (WORK / "server.log").open("w")
     server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "granian"),
-            "--interface",
-            "wsgi",
-            "config.wsgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(PORT),
-            "--workers",
-            "2",
-            *SERVER_OPTIONS,
-            "--no-access-log",
-            "--log-level",
-            "error",
-        ],
+        ["scripts/serve", "--no-access-log"],
         cwd=ROOT,
-        env=ENV,
+        env={**ENV, "GRANIAN": str(Path(sys.executable).parent / "granian")},
+        stdout=log,
+        stderr=log,
     )
     for _ in range(100):
         try:
@@ -195,11 +230,15 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(script: Path, connections: int = CONNECTIONS) -> dict:
+WRK_THREADS = 2
+
+
+def run_wrk(script: Path, connections: int = CONNECTIONS, server: subprocess.Popen | None = None) -> dict:
+    cpu_before, started = (workers_cpu_seconds(server), time.monotonic()) if server else (0.0, 0.0)
     result = subprocess.run(
         [
             "wrk",
-            f"-t{min(2, connections)}",
+            f"-t{min(WRK_THREADS, connections)}",
             f"-c{connections}",
             f"-d{DURATION}",
             "--latency",
@@ -212,7 +251,10 @@ def run_wrk(script: Path, connections: int = CONNECTIONS) -> dict:
         check=True,
     ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
+    cores = (workers_cpu_seconds(server) - cpu_before) / (time.monotonic() - started) if server else None
     return {
+        "cores": cores,
+        "requests": int(re.search(r"(\d+) requests in", result).group(1)),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1)),
         "p50": to_ms(re.search(r"^\s+50%\s+(\S+)", result, re.M).group(1)),
         "p99": to_ms(re.search(r"^\s+99%\s+(\S+)", result, re.M).group(1)),
@@ -220,10 +262,39 @@ def run_wrk(script: Path, connections: int = CONNECTIONS) -> dict:
     }
 
 
+def workers(server: subprocess.Popen) -> list[str]:
+    return subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+
+
+def workers_cpu_seconds(server: subprocess.Popen) -> float:
+    """User and system CPU time of the server's worker processes so far."""
+    ticks = 0
+    for pid in workers(server):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def stored_answers() -> dict:
+    code = """
+from interviews.models import Answer
+print(Answer.objects.filter(user__username="bench", quiz__mode="practice").count(),
+      Answer.objects.filter(user__username="bench", quiz__mode="exam").count())
+"""
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return {"practice": int(out[-2]), "exam": int(out[-1])}
+
+
 def worker_rss_mb(server: subprocess.Popen) -> list[float]:
-    children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
     sizes = []
-    for pid in children:
+    for pid in workers(server):
         status = Path(f"/proc/{pid}/status").read_text()
         sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
     return sizes
@@ -235,15 +306,20 @@ def main():
     print(f"Preparing a fresh database in {WORK} ...", flush=True)
     data = prepare()
     scripts = lua_scripts(data)
+    warm_up = scripts.pop("warm_up_practice")
     server = start_server()
     try:
-        for name in scripts:  # warm up every worker and code path
+        for script in [*scripts.values(), warm_up]:  # warm every worker and code path
             subprocess.run(
-                ["wrk", "-t1", "-c2", "-d2s", "-s", str(scripts[name]), f"http://127.0.0.1:{PORT}"],
+                ["wrk", "-t1", "-c2", "-d2s", "-s", str(script), f"http://127.0.0.1:{PORT}"],
                 capture_output=True,
                 check=True,
             )
-        results = {name: run_wrk(path) for name, path in scripts.items()}
+        before = stored_answers()
+        results = {}
+        for name, path in scripts.items():
+            results[name] = run_wrk(path, server=server)
+        after = stored_answers()
         # Server time: one request at a time, so latency is neither queueing nor wrk competing for the cores.
         for name in ("dashboard_heavy", "dashboard_light"):
             results[f"{name}_c1"] = run_wrk(scripts[name], connections=1)
@@ -251,21 +327,36 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(f"\ngranian, 2 workers, DEBUG off, SQLite; wrk {CONNECTIONS} connections for {DURATION} each\n")
-    print(f"{'endpoint':<14}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")
+    print(f"\nscripts/serve (granian, 2 workers), DEBUG off, SQLite; wrk {CONNECTIONS} connections, {DURATION} each\n")
+    print(f"{'endpoint':<20}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}{'cores':>8}")
     for name, r in results.items():
-        print(f"{name:<14}{r['rps']:>10.1f}{r['p50']:>10.2f}{r['p99']:>10.2f}{r['errors']:>10}")
+        cores = f"{r['cores']:.2f}" if r["cores"] is not None else ""
+        print(f"{name:<20}{r['rps']:>10.1f}{r['p50']:>10.2f}{r['p99']:>10.2f}{r['errors']:>10}{cores:>8}")
     print()
-    for name in ("quiz_page", "answer_post", "dashboard_heavy", "dashboard_light"):
+    for name in ("quiz_page", "answer_practice", "answer_exam", "dashboard_heavy", "dashboard_light"):
         print(f"RATIO {name} {results[name]['rps'] / results['hello']['rps']:.3f}")
+    for name in ("answer_practice", "answer_exam"):
+        print(f"SERVER_CPU {name} {results[name]['cores']:.2f} cores of {os.cpu_count()}")
+    stored = after["practice"] - before["practice"]
+    print(
+        f"PRACTICE_ANSWERS posted {results['answer_practice']['requests']} stored {stored} "
+        "(each POST a first answer to a new question)"
+    )
     heavy, light = results["dashboard_heavy_c1"], results["dashboard_light_c1"]
     print(
         f"DASHBOARD_SERVER_TIME heavy p50 {heavy['p50']:.1f} ms p99 {heavy['p99']:.1f} ms; "
         f"light p50 {light['p50']:.1f} ms p99 {light['p99']:.1f} ms; heavy/light p50 {heavy['p50'] / light['p50']:.2f}"
     )
-    print("WORKER_RSS_MB " + " ".join(f"{size:.1f}" for size in rss))
+    print("WORKER_RSS_MB " + " ".join(f"{size:.1f}" for size in rss), flush=True)
     shutil.rmtree(WORK, ignore_errors=True)
-    if any(r["errors"] for r in results.values()):
+    failed = any(r["errors"] for r in results.values())
+    if results["answer_practice"]["requests"] > stored:
+        print("Some practice POSTs were not first answers (the questions ran out): raise BENCH_PRACTICE_QUIZZES.")
+        failed = True
+    if os.environ.get("BENCH_PROFILE", "1") != "0":
+        print("\nIn process (Django test client, no HTTP server), scripts/profile_core_loop.py:", flush=True)
+        subprocess.run([sys.executable, "scripts/profile_core_loop.py"], cwd=ROOT, check=True)
+    if failed:
         raise SystemExit("Some requests failed (non-2xx responses).")
 
 

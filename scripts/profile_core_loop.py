@@ -8,7 +8,9 @@ the dashboard for the heavy learner. Prints one line per endpoint:
     PROFILE <endpoint> median_ms <m> p90_ms <p> queries <q> n <count>
 
 PROFILE_TOP=quiz_page (or another endpoint) also prints the 25 most expensive functions of that
-endpoint from cProfile. PROFILE_ANSWERS sets the size of the demo database (default 100,000).
+endpoint from cProfile (PROFILE_SORT=tottime and PROFILE_LINES=60 change the listing);
+PROFILE_SQL=<endpoint> prints the SQL of one of its requests. PROFILE_ANSWERS sets the size of the
+demo database (default 100,000).
 """
 
 import cProfile
@@ -46,6 +48,11 @@ sys.path.insert(0, str(ROOT))
 import django  # noqa: E402
 
 django.setup()
+
+import logging  # noqa: E402
+
+# The request log's lines are built as in production, then dropped rather than printed.
+logging.getLogger("prep.requests").handlers = [logging.NullHandler()]
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -116,6 +123,8 @@ def measure(name, requests):
             timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code in (200, 302), (name, response.status_code)
         queries.append(len(captured))
+        if os.environ.get("PROFILE_SQL") == name and len(timings) == 1:
+            print("\n".join(f"  SQL {query['sql']}" for query in captured.captured_queries))
     timings.sort()
     p90 = timings[int(len(timings) * 0.9)]
     print(
@@ -125,7 +134,8 @@ def measure(name, requests):
     )
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+        stats = pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
+        stats.print_stats(int(os.environ.get("PROFILE_LINES", "25")))
         print(out.getvalue())
 
 
