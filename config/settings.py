@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "interviews.middleware.private_pages",
+    "interviews.middleware.fresh_due_summary",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -159,6 +160,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "interviews.auth.LearnerBackend",
+    # Only for sessions signed in before LearnerBackend: a session names the backend that signed it in.
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -7,6 +7,10 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django_htmx.http import HttpResponseClientRedirect
 
+from interviews.review import forget_due_summary
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
 # What a multipart body may add to the file itself: boundaries, headers and the CSRF field.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
@@ -32,6 +36,20 @@ def upload_limits(get_response):
                 message = f"The file is larger than {limit}, the most an import takes. Split it into smaller files."
                 return render(request, "errors/upload_refused.html", {"message": message}, status=413)
         return get_response(request)
+
+    return middleware
+
+
+def fresh_due_summary(get_response):
+    """Whatever changes a learner's review cards comes by POST (answers, ratings, bookmarks,
+    suspensions, settings): after each one the badge's kept due count is dropped, once the view's
+    changes are stored, so no later page shows a count from before them."""
+
+    def middleware(request):
+        response = get_response(request)
+        if request.method not in SAFE_METHODS and request.user.is_authenticated:
+            forget_due_summary(request.user)
+        return response
 
     return middleware
 

@@ -1,17 +1,25 @@
 """Spaced-review workflows: cards follow every final answer; a review session asks what is due."""
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from interviews import planning, scheduling
-from interviews.models import Profile, Question, ReviewCard
+from interviews.models import DueSummary, Profile, Question, ReviewCard
 
 SESSION_KEY = "review_prefs"
+# The longest a due count is kept, for changes no POST of the learner makes (a curator publishing
+# a question) and the rare page counted in one tab while another tab's answer was being saved.
+DUE_SUMMARY_SECONDS = 300
 MAX_SESSION_SIZE = 50
 AHEAD_SIZE = 20
+
+
+class CardChanged(Exception):
+    """The card was reviewed (or created) by another request since it was read."""
 
 
 @dataclass(frozen=True)
@@ -79,13 +87,15 @@ def reschedule(
     now: datetime,
     prefs: Prefs,
     duration_ms: int = 0,
+    reread: bool = True,
 ) -> scheduling.CardState:
     """Apply one review to the learner's card; call inside the answer's transaction.
 
     `card` is the card as read with the answer, or None. A new card is inserted (an upsert, so a
     concurrent first answer cannot fail) before it is reviewed, so FSRS gets its database id. The
     update applies only if nobody reviewed the card since it was read (its review count is the
-    version); otherwise the card is read again, locked, and the review applied to that.
+    version); otherwise the card is read again, locked, and the review applied to that, or, with
+    `reread=False`, CardChanged is raised.
     """
     if card is None:
         card = ReviewCard.objects.bulk_create(
@@ -95,6 +105,8 @@ def reschedule(
             update_fields=["user"],
         )[0]
         if card.reps is None or card.pk is None:
+            if not reread:
+                raise CardChanged
             card = ReviewCard.objects.select_for_update().get(user_id=user_id, question_id=question_id)
     while True:
         stored = scheduling.CardState(
@@ -117,6 +129,8 @@ def reschedule(
         )
         if updated:
             return new
+        if not reread:
+            raise CardChanged
         card = ReviewCard.objects.select_for_update().get(pk=card.pk)
 
 
@@ -143,16 +157,18 @@ def _unseen_questions(user):
     return Question.objects.published().filter(~Exists(ReviewCard.objects.filter(user=user, question=OuterRef("pk"))))
 
 
-def due_summary(user, *, now: datetime, prefs: Prefs) -> dict:
-    """Due reviews by the end of the learner's today and new cards still allowed today: one query,
-    and one more to count the unseen bank while the learner prepares for a dated interview."""
-    end = scheduling.end_of_today(now, prefs.time_zone)
-    start = scheduling.start_of_today(now, prefs.time_zone)
-    counts = ReviewCard.objects.filter(user=user).aggregate(
-        due=Count("id", filter=Q(reps__gt=0, due__lt=end, suspended=False)),
-        new_waiting=Count("id", filter=Q(reps=0)),
-        new_today=Count("id", filter=Q(first_reviewed_at__gte=start)),
-    )
+def due_summary(user, *, now: datetime, prefs: Prefs, counts: dict | None = None) -> dict:
+    """Due reviews by the end of the learner's today and new cards still allowed today: one query
+    (none with `counts` kept by cached_due_summary), and one more to count the unseen bank while
+    the learner prepares for a dated interview."""
+    if counts is None:
+        end = scheduling.end_of_today(now, prefs.time_zone)
+        start = scheduling.start_of_today(now, prefs.time_zone)
+        counts = ReviewCard.objects.filter(user=user).aggregate(
+            due=Count("id", filter=Q(reps__gt=0, due__lt=end, suspended=False)),
+            new_waiting=Count("id", filter=Q(reps=0)),
+            new_today=Count("id", filter=Q(first_reviewed_at__gte=start)),
+        )
     new_per_day, new_waiting = prefs.new_per_day, counts["new_waiting"]
     today = now.astimezone(ZoneInfo(prefs.time_zone)).date()
     if prefs.interview_day and prefs.interview_day > today:
@@ -178,6 +194,65 @@ def due_summary(user, *, now: datetime, prefs: Prefs) -> dict:
         "raised_for_interview": new_per_day > prefs.new_per_day,
         "total": counts["due"] + new_allowed,
     }
+
+
+def cached_due_summary(user, *, now: datetime, prefs: Prefs) -> dict:
+    """due_summary() for the navigation's badge and home, from counts kept (DueSummary) until one
+    of the learner's POSTs may change them (forget_due_summary), the learner's day ends, or
+    DUE_SUMMARY_SECONDS pass; counted again, and kept, by one statement otherwise."""
+    kept = _loaded_due_summary(user)
+    if kept is not None and kept.valid_until is not None and kept.valid_until > now:
+        counts = {"due": kept.due, "new_waiting": kept.new_waiting, "new_today": kept.new_today}
+    else:
+        counts = _count_and_keep(user, now=now, prefs=prefs, stamp=kept.stamp if kept is not None else 0)
+    return due_summary(user, now=now, prefs=prefs, counts=counts)
+
+
+# The card counts of due_summary(), stored as they are taken. A count taken while a POST cleared the
+# kept one (its stamp moved on) is stored without validity: it may predate that POST's changes.
+COUNT_AND_KEEP = """
+INSERT INTO interviews_duesummary (user_id, due, new_waiting, new_today, valid_until, stamp)
+SELECT %s,
+       COUNT(*) FILTER (WHERE reps > 0 AND due < %s AND NOT suspended),
+       COUNT(*) FILTER (WHERE reps = 0),
+       COUNT(*) FILTER (WHERE first_reviewed_at >= %s),
+       %s,
+       0
+FROM interviews_reviewcard WHERE user_id = %s
+ON CONFLICT (user_id) DO UPDATE SET
+    due = excluded.due,
+    new_waiting = excluded.new_waiting,
+    new_today = excluded.new_today,
+    valid_until = CASE WHEN interviews_duesummary.stamp = %s THEN excluded.valid_until END
+RETURNING due, new_waiting, new_today
+"""
+
+
+def _count_and_keep(user, *, now: datetime, prefs: Prefs, stamp: int) -> dict:
+    end = scheduling.end_of_today(now, prefs.time_zone)
+    start = scheduling.start_of_today(now, prefs.time_zone)
+    valid_until = min(now + timedelta(seconds=DUE_SUMMARY_SECONDS), end)
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_AND_KEEP, [user.pk, adapt(end), adapt(start), adapt(valid_until), user.pk, stamp])
+        due, new_waiting, new_today = cursor.fetchone()
+    return {"due": due, "new_waiting": new_waiting, "new_today": new_today}
+
+
+def forget_due_summary(user):
+    """Called after every POST of a learner (and the one GET that reschedules): the next page counts again."""
+    kept = _loaded_due_summary(user)
+    if kept is None or kept.valid_until is None:
+        return
+    DueSummary.objects.filter(pk=kept.pk).update(valid_until=None, stamp=F("stamp") + 1)
+    kept.valid_until = None
+
+
+def _loaded_due_summary(user) -> DueSummary | None:
+    try:
+        return user.due_summary  # read with the user by interviews.auth.LearnerBackend
+    except DueSummary.DoesNotExist:
+        return None
 
 
 def session_questions(user, *, now: datetime, prefs: Prefs):

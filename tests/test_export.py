@@ -28,6 +28,7 @@ NOT_A_LEARNERS_DATA = {
     "interviews.HistoricalQuestion": "history_user: curators' edits",
     "interviews.HistoricalChoice": "history_user: curators' edits",
     "interviews.HistoricalAcceptedAnswer": "history_user: curators' edits",
+    "interviews.DueSummary": "counts of the learner's review cards kept for the badge; the cards are exported",
 }
 
 

@@ -135,11 +135,13 @@ def search_queries(client):
 
 def test_search_query_count_is_fixed_whatever_the_bank_size(learner_client):
     bulk_questions(60)
+    # The first page also counts the navigation's due reviews (kept for the next pages).
+    assert search_queries(learner_client) <= 6
     small = search_queries(learner_client)
     bulk_questions(3000)
-    # Session, user, topics, the navigation's due count, the result count and the page (the
-    # session comes from the cache with Redis): the same at any size.
-    assert search_queries(learner_client) == small <= 6
+    # Session and user, topics, the result count and the page (the session comes from the cache
+    # with Redis): the same at any size.
+    assert search_queries(learner_client) == small <= 5
 
 
 def test_a_result_matched_outside_its_prompt_still_renders_the_prompts_code(client):

@@ -4,7 +4,7 @@ from interviews.models.bank import AcceptedAnswer, Bookmark, Choice, Note, Quest
 from interviews.models.chains import FollowUp
 from interviews.models.health import HealthProbe
 from interviews.models.journal import JournalEntry
-from interviews.models.learner import Profile, ReviewCard
+from interviews.models.learner import DueSummary, Profile, ReviewCard
 from interviews.models.quiz import Answer, Quiz, QuizQuestion
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "Answer",
     "Bookmark",
     "Choice",
+    "DueSummary",
     "FollowUp",
     "HealthProbe",
     "JournalEntry",

@@ -100,3 +100,21 @@ class ReviewCard(models.Model):
 
     def __str__(self):
         return f"Card {self.question_id} of {self.user_id}, due {self.due:%Y-%m-%d %H:%M}"
+
+
+class DueSummary(models.Model):
+    """The learner's review-card counts behind the due summary (review.due_summary), as last
+    counted, so that the navigation's badge costs no count on every page; the session's user is
+    read with them in one query (interviews.auth.LearnerBackend). Every request that may change
+    review cards (any POST) clears `valid_until` and raises `stamp`; counts taken before such a
+    clear are stored without `valid_until`, so no page keeps showing a count from before a change."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="due_summary")
+    due = models.PositiveIntegerField(default=0)
+    new_waiting = models.PositiveIntegerField(default=0)
+    new_today = models.PositiveIntegerField(default=0)
+    valid_until = models.DateTimeField(null=True)
+    stamp = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Due summary of {self.user}"

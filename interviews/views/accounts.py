@@ -37,7 +37,7 @@ def signup(request):
             user = form.save()
             Profile.objects.create(user=user, time_zone=form.cleaned_data["time_zone"])
             tell_owners_of_address.enqueue(user_id=user.pk, domain=request.get_host(), use_https=request.is_secure())
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="interviews.auth.LearnerBackend")
         messages.success(request, f"Welcome, {user.username}! Your account is ready.")
         return redirect("interviews:home")
     return render(request, "registration/signup.html", {"form": form}, status=422 if form.errors else 200)

@@ -34,12 +34,13 @@ from interviews.quizzes import (
     override_answer,
     rate_answer,
     record_answer,
+    record_first_answer,
     retry_title,
     set_flag,
     skip_withdrawn,
     submit_exam,
 )
-from interviews.review import prefs_for
+from interviews.review import forget_due_summary, prefs_for
 from interviews.shuffle import choice_order, item_seed
 from interviews.views import positive_id, render_page
 from interviews.views.quiz_aids import card_aids
@@ -89,6 +90,7 @@ def quiz_detail(request, pk):
     quiz = get_object_or_404(request.user.quizzes, pk=pk)
     if quiz.is_open and quiz.is_past_deadline(now):
         submit_exam(quiz=quiz, now=now, prefs=prefs_for(request))
+        forget_due_summary(request.user)  # the one GET that reschedules cards
         messages.warning(request, "Time is up: your exam was submitted at its time limit.")
     answered_position = positive_id(request.GET.get("answered"))
     if answered_position and not quiz.is_exam:
@@ -282,6 +284,10 @@ def _answer(request, pk):
     if not valid and getattr(item, "answer", None) is None:
         return _refused_answer(request, item.quiz, item, form, now)
     verdict = grade_submission(item.question, submission) if valid else None
+    if valid:
+        outcome = record_first_answer(item=item, submission=submission, verdict=verdict, now=now, prefs=prefs)
+        if outcome is not None:
+            return _after_answer(request, outcome, now)
     with transaction.atomic():
         item, refusal = _locked_item_or_refusal(request, pk, question_id, graded=item.question)
         if refusal:

@@ -48,5 +48,12 @@ def review(request):
         )
         found = learnt.aggregate(next=Min("due"), learnt=Count("id"))
         next_due, ahead = found["next"], min(found["learnt"], AHEAD_SIZE)
-    context = {"summary": summary, "unfinished": unfinished, "next_due": next_due, "prefs": prefs, "ahead": ahead}
+    context = {
+        "summary": summary,
+        "review_due": summary,  # the badge counts what the page counted
+        "unfinished": unfinished,
+        "next_due": next_due,
+        "prefs": prefs,
+        "ahead": ahead,
+    }
     return render(request, "interviews/review.html", context)
