@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "interviews.context_processors.review_due",
+                "interviews.context_processors.navigation",
             ],
         },
     },
@@ -292,7 +293,8 @@ PASSWORD_HASHERS = [
 ]
 AXES_VERBOSE = False
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Django's db and cached_db sessions, read by a written-out query (interviews/sessions.py).
+SESSION_ENGINE = "interviews.cached_sessions" if REDIS_URL else "interviews.sessions"
 
 # Logs go to the process's standard error, as JSON lines unless DJANGO_LOG_FORMAT=text (the
 # default with DEBUG). Every 500 is logged there with its traceback, and mailed to ADMINS if set.

@@ -1,5 +1,9 @@
-"""Template context for every page: the learner's due-review count, computed only if shown."""
+"""Template context for every page: the navigation's addresses and the learner's due-review count,
+computed only if shown."""
 
+from functools import cache
+
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -15,3 +19,29 @@ def review_due(request):
             lambda: cached_due_summary(request.user, now=timezone.now(), prefs=prefs_for(request))
         )
     }
+
+
+NAVIGATION = [
+    "interviews:home",
+    "interviews:question-list",
+    "interviews:quiz-new",
+    "interviews:review",
+    "interviews:journal",
+    "interviews:dashboard",
+    "interviews:bookmark-list",
+    "interviews:note-list",
+    "interviews:account",
+    "interviews:signup",
+    "login",
+    "logout",
+]
+
+
+def navigation(request):
+    """The addresses every page's header and footer link to, reversed once per process."""
+    return {"nav": _navigation(get_script_prefix())}
+
+
+@cache
+def _navigation(script_prefix: str) -> dict:
+    return {name.removeprefix("interviews:").replace("-", "_"): reverse(name) for name in NAVIGATION}

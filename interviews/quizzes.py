@@ -128,19 +128,10 @@ def create_quiz(
     return quiz
 
 
-def answer_item(user, quiz_id: int, question_id: int) -> QuizQuestion:
-    """One question of the learner's quiz, with its grading key and the learner's review card, read
-    without any lock: what an answer is graded and scheduled from before its transaction opens.
-    Raises QuizQuestion.DoesNotExist."""
-    item = _with_learner_card(QuizQuestion.objects, user).get(quiz_id=quiz_id, quiz__user=user, question_id=question_id)
-    load_grading_key([item.question])
-    return item
-
-
 def _with_learner_card(items, user):
     return items.annotate(
         learner_card=FilteredRelation("question__review_cards", condition=Q(question__review_cards__user=user))
-    ).select_related("quiz", "question__topic", "answer", "learner_card")
+    ).select_related("learner_card")
 
 
 def locked_item(user, quiz_id: int, question_id: int, *, graded: Question | None = None) -> QuizQuestion:
@@ -157,7 +148,8 @@ def locked_item(user, quiz_id: int, question_id: int, *, graded: Question | None
     """
     if connection.features.has_select_for_update:
         list(Quiz.objects.select_for_update().filter(pk=quiz_id, user=user).values_list("pk"))
-    item = _with_learner_card(QuizQuestion.objects, user).get(quiz_id=quiz_id, quiz__user=user, question_id=question_id)
+    items = _with_learner_card(QuizQuestion.objects, user).select_related("quiz", "question__topic", "answer")
+    item = items.get(quiz_id=quiz_id, quiz__user=user, question_id=question_id)
     question = item.question
     if graded is not None and (graded.pk, graded.version, graded.status) == (
         question.pk,

@@ -150,6 +150,8 @@ def main():
     hello_client = Client()
 
     measure("hello", [lambda: hello_client.get("/bench/hello")] * REPEATS)
+    # The floor of every signed-in page: the same view, with the session and the user read.
+    measure("hello_signed_in", [lambda: client.get("/bench/hello")] * REPEATS)
     measure("quiz_page", [lambda quiz=practice[0]: client.get(quiz.get_absolute_url())] * REPEATS)
 
     practice_posts = []

@@ -7,6 +7,8 @@ from django.test import Client, RequestFactory
 from django.test.client import MULTIPART_CONTENT
 from django.utils.http import urlencode
 
+from interviews import question_memo
+
 User = get_user_model()
 PASSWORD = "correct-horse-battery-staple-42"
 
@@ -15,6 +17,12 @@ PASSWORD = "correct-horse-battery-staple-42"
 def _fresh_rate_limits():
     # Rate-limit counters live in the cache; each test starts with none spent.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_questions():
+    # Rolled-back tests reuse question ids, and frozen clocks repeat updated_at: start empty.
+    question_memo.forget_all()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from interviews.models.bank import Question
 
@@ -67,7 +68,11 @@ class Quiz(models.Model):
         return f"{self.title} ({self.get_mode_display()}, {self.created_at:%Y-%m-%d})"
 
     def get_absolute_url(self):
-        return reverse("interviews:quiz-detail", args=[self.pk])
+        return self.url
+
+    @cached_property
+    def url(self) -> str:
+        return reverse("interviews:quiz-detail", args=[self.pk])  # the card writes it several times
 
     @property
     def is_open(self) -> bool:

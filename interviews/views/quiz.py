@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from interviews import metrics
 from interviews.chains import drill_downs
 from interviews.forms import AnswerForm, RatingForm
+from interviews.hot_reads import answer_item, current_item
 from interviews.limits import rate_limited
 from interviews.models import Answer, Question, Quiz, QuizQuestion
 from interviews.quizzes import (
@@ -26,7 +27,6 @@ from interviews.quizzes import (
     EmptyPool,
     Outcome,
     Submission,
-    answer_item,
     create_quiz,
     grade_submission,
     load_grading_key,
@@ -79,14 +79,11 @@ def quiz_detail(request, pk):
     now = timezone.now()
     if not request.GET:
         # The common case, an open practice or interview quiz: its current question in one query.
-        item = (
-            QuizQuestion.objects.select_related("quiz", "question__topic", "answer")
-            .filter(STILL_TO_ASK, quiz_id=pk, quiz__user=request.user, quiz__status=Quiz.Status.IN_PROGRESS)
-            .exclude(quiz__mode=Quiz.Mode.EXAM)
-            .first()
-        )
+        item = current_item(request.user, pk)
         if item is not None and item.question.status == Question.Status.PUBLISHED:
-            return _current_card(request, item.quiz, item, now)
+            # The kept question carries its choices: the card needs no other read.
+            state = "rating" if getattr(item, "answer", None) is not None else "question"
+            return _card(request, item.quiz, item, now, state=state)
     quiz = get_object_or_404(request.user.quizzes, pk=pk)
     if quiz.is_open and quiz.is_past_deadline(now):
         submit_exam(quiz=quiz, now=now, prefs=prefs_for(request))
