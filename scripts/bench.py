@@ -179,7 +179,8 @@ def lua_scripts(data: dict) -> dict[str, Path]:
     practice = data["practice_answers"]
     warm_up = len(practice) // 10  # answered during the warm-up, never again
     scripts = {
-        "hello": common + 'wrk.path = "/bench/hello"\n',
+        # The bare view: no session, no user, no database; what the server and Django alone cost.
+        "hello": 'wrk.path = "/bench/hello"\n',
         "dashboard_heavy": f'wrk.headers["Cookie"] = "sessionid={data["heavy"]}"\nwrk.path = "/dashboard/"\n',
         "dashboard_light": f'wrk.headers["Cookie"] = "sessionid={data["light"]}"\nwrk.path = "/dashboard/"\n',
         "quiz_page": common
