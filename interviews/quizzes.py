@@ -5,15 +5,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db import connection, transaction
+from django.db.models import FilteredRelation, OuterRef, Q, Subquery, prefetch_related_objects
 
 from interviews import scheduling
 from interviews.chains import stop_drill_down
 from interviews.grading import grade_choices, grade_output, grade_short
 from interviews.journal import forget_miss, note_answer
 from interviews.models import Answer, Question, Quiz, QuizQuestion, ReviewCard
-from interviews.review import CardChanged, Prefs, planned, reschedule
+from interviews.review import Prefs, planned, reschedule
 from interviews.scheduling import rating_for_answer
 
 AUTO_GRADED_KINDS = ["single", "multiple", "true_false", "short", "output"]
@@ -259,82 +259,11 @@ def record_answer(
     return Outcome(answer, item, quiz)
 
 
-class Changed(Exception):
-    """Something a first answer was computed from changed before its transaction wrote it."""
-
-
-def record_first_answer(*, item: QuizQuestion, submission: Submission, verdict: Verdict, now, prefs: Prefs):
-    """The common answer, stored by a transaction that only writes: the first, final answer to a
-    practice, review or interview question, graded and scheduled from `item` as answer_item() read
-    it before the transaction. Each write re-checks what the computation assumed: the unique
-    answer per quiz question (no answer yet), the card's review count (nobody reviewed it since),
-    the quiz still open. Returns None, having written nothing, when anything else applies or
-    anything changed; record_answer() under locked_item() then reads again and decides.
-    """
-    quiz, question = item.quiz, item.question
-    if (
-        quiz.is_exam
-        or not quiz.is_open
-        or item.skipped
-        or getattr(item, "answer", None) is not None
-        or question.status != Question.Status.PUBLISHED
-        or verdict.is_correct is None
-        or verdict.question_version != question.version
-    ):
-        return None
-    is_correct = verdict.is_correct
-    rating = rating_for_answer(
-        kind=question.kind,
-        is_correct=is_correct,
-        time_taken_ms=submission.time_taken_ms,
-        confidence=submission.confidence,
-    )
-    try:
-        with transaction.atomic():
-            review = _review(quiz, item, rating, now, prefs, submission.time_taken_ms, reread=False)
-            answer = Answer.objects.create(
-                quiz=quiz,
-                item=item,
-                question=question,
-                user_id=quiz.user_id,
-                answered_at=now,
-                local_day=now.astimezone(ZoneInfo(prefs.time_zone)).date(),
-                question_version=question.version,
-                selected_choice_ids=sorted(submission.choice_ids),
-                text=submission.text,
-                is_correct=is_correct,
-                time_taken_ms=submission.time_taken_ms,
-                confidence=submission.confidence,
-                updated_at=now,
-                **review,
-            )
-            note_answer(answer, now=now)
-            _count_first_answer(quiz, correct=is_correct, now=now)
-    except (Changed, CardChanged, IntegrityError):
-        return None
-    item.answer = answer
-    return Outcome(answer, item, quiz)
-
-
-def _count_first_answer(quiz: Quiz, *, correct: bool, now):
-    """Count one more final answer in the quiz, as the database has it, and finish it after the last."""
-    counted = Quiz.objects.filter(pk=quiz.pk, status=Quiz.Status.IN_PROGRESS).update(
-        answered_count=F("answered_count") + 1, correct_count=F("correct_count") + int(correct)
-    )
-    if not counted:
-        raise Changed("The quiz was finished or abandoned meanwhile.")
-    quiz.answered_count, quiz.correct_count, quiz.skipped_count = (
-        Quiz.objects.filter(pk=quiz.pk).values_list("answered_count", "correct_count", "skipped_count").get()
-    )
-    if quiz.answered_count + quiz.skipped_count >= quiz.size:
-        quiz.finish(now=now)
-
-
 def _same(answer: Answer, submission: Submission) -> bool:
     return sorted(answer.selected_choice_ids) == sorted(submission.choice_ids) and answer.text == submission.text
 
 
-def _review(quiz, item, rating, now, prefs, duration_ms, *, reread=True) -> dict:
+def _review(quiz, item, rating, now, prefs, duration_ms) -> dict:
     """Reschedule the learner's card; return the answer's review-log fields."""
     card = getattr(item, "learner_card", None)
     new = reschedule(
@@ -345,12 +274,11 @@ def _review(quiz, item, rating, now, prefs, duration_ms, *, reread=True) -> dict
         now=now,
         prefs=prefs,
         duration_ms=duration_ms,
-        reread=reread,
     )
-    return {"review_rating": int(rating), "review_due": new.due, "card_before": _snapshot(card)}
+    return {"review_rating": int(rating), "review_due": new.due, "card_before": card_snapshot(card)}
 
 
-def _snapshot(card: ReviewCard | None) -> dict | None:
+def card_snapshot(card: ReviewCard | None) -> dict | None:
     if card is None or card.pk is None:
         return None
     return {

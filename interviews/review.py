@@ -18,10 +18,6 @@ MAX_SESSION_SIZE = 50
 AHEAD_SIZE = 20
 
 
-class CardChanged(Exception):
-    """The card was reviewed (or created) by another request since it was read."""
-
-
 @dataclass(frozen=True)
 class Prefs:
     time_zone: str = "UTC"
@@ -87,15 +83,13 @@ def reschedule(
     now: datetime,
     prefs: Prefs,
     duration_ms: int = 0,
-    reread: bool = True,
 ) -> scheduling.CardState:
     """Apply one review to the learner's card; call inside the answer's transaction.
 
     `card` is the card as read with the answer, or None. A new card is inserted (an upsert, so a
     concurrent first answer cannot fail) before it is reviewed, so FSRS gets its database id. The
     update applies only if nobody reviewed the card since it was read (its review count is the
-    version); otherwise the card is read again, locked, and the review applied to that, or, with
-    `reread=False`, CardChanged is raised.
+    version); otherwise the card is read again, locked, and the review applied to that.
     """
     if card is None:
         card = ReviewCard.objects.bulk_create(
@@ -105,33 +99,52 @@ def reschedule(
             update_fields=["user"],
         )[0]
         if card.reps is None or card.pk is None:
-            if not reread:
-                raise CardChanged
             card = ReviewCard.objects.select_for_update().get(user_id=user_id, question_id=question_id)
     while True:
-        stored = scheduling.CardState(
-            card.state, card.step, card.stability, card.difficulty, card.due, card.last_review
-        )
-        new, _log = scheduling.review(
-            card.pk, stored, rating, now=now, desired_retention=prefs.desired_retention, duration_ms=duration_ms
-        )
-        new = planned(new, card_id=card.pk, now=now, prefs=prefs)
-        updated = ReviewCard.objects.filter(pk=card.pk, reps=card.reps).update(
-            state=new.state,
-            step=new.step,
-            stability=new.stability,
-            difficulty=new.difficulty,
-            due=new.due,
-            last_review=new.last_review,
-            reps=card.reps + 1,
-            lapses=card.lapses + scheduling.is_lapse(card.state, rating),
-            first_reviewed_at=card.first_reviewed_at or now,
-        )
-        if updated:
+        new = next_state(card, rating, now=now, prefs=prefs, duration_ms=duration_ms)
+        if store_review(card, new, rating, now=now):
             return new
-        if not reread:
-            raise CardChanged
         card = ReviewCard.objects.select_for_update().get(pk=card.pk)
+
+
+def next_state(card: ReviewCard, rating, *, now: datetime, prefs: Prefs, duration_ms: int = 0) -> scheduling.CardState:
+    """The card after one review: FSRS, then brought before the learner's interview if need be."""
+    stored = scheduling.CardState(card.state, card.step, card.stability, card.difficulty, card.due, card.last_review)
+    new, _log = scheduling.review(
+        card.pk, stored, rating, now=now, desired_retention=prefs.desired_retention, duration_ms=duration_ms
+    )
+    return planned(new, card_id=card.pk, now=now, prefs=prefs)
+
+
+STORE_REVIEW = """
+UPDATE interviews_reviewcard SET state = %s, step = %s, stability = %s, difficulty = %s, due = %s, last_review = %s,
+    reps = %s, lapses = %s, first_reviewed_at = %s
+WHERE id = %s AND reps = %s
+"""
+
+
+def store_review(card: ReviewCard, new: scheduling.CardState, rating, *, now: datetime) -> bool:
+    """Write one review over the card as it was read; False, writing nothing, if it was reviewed since
+    (its review count is its version). Written out: it runs inside every answer's transaction."""
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            STORE_REVIEW,
+            [
+                int(new.state),
+                new.step,
+                new.stability,
+                new.difficulty,
+                adapt(new.due),
+                adapt(new.last_review),
+                card.reps + 1,
+                card.lapses + scheduling.is_lapse(card.state, rating),
+                adapt(card.first_reviewed_at or now),
+                card.pk,
+                card.reps,
+            ],
+        )
+        return cursor.rowcount == 1
 
 
 def planned(new: scheduling.CardState, *, card_id: int, now: datetime, prefs: Prefs) -> scheduling.CardState:

@@ -62,3 +62,26 @@ def fetch_one(sql: str, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
+
+
+def insert(obj, *, conflict_fields=()) -> bool:
+    """INSERT one new model instance, written out, and set its primary key. With conflict_fields,
+    a row already there with the same values is left alone and False returned."""
+    meta = obj._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    values = [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
+    conflict = ""
+    if conflict_fields:
+        conflict = f" ON CONFLICT ({', '.join(quote(name) for name in conflict_fields)}) DO NOTHING"
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}){conflict} "
+        f"RETURNING {quote(meta.pk.column)}"
+    )
+    row = fetch_one(sql, values)
+    if row is None:
+        return False
+    obj.pk = row[0]
+    obj._state.adding, obj._state.db = False, connection.alias
+    return True

@@ -8,6 +8,7 @@ the transaction ends; the busy handler remains for writes outside transactions.
 """
 
 import fcntl
+import os
 
 from django.db.backends.sqlite3 import base
 
@@ -15,6 +16,16 @@ from django.db.backends.sqlite3 import base
 class DatabaseWrapper(base.DatabaseWrapper):
     lock_file = None  # opened with the first transaction, closed with the connection
     holds_writer_lock = False
+    opened_read_only = False
+
+    def get_new_connection(self, conn_params):
+        # SQLite opens a file it may not write (a disk remounted read-only) read-only, silently,
+        # and such a connection stays read-only: is_usable() replaces it once writing works again.
+        self.opened_read_only = not self.is_in_memory_db() and not os.access(self.settings_dict["NAME"], os.W_OK)
+        return super().get_new_connection(conn_params)
+
+    def is_usable(self):
+        return not (self.opened_read_only and os.access(self.settings_dict["NAME"], os.W_OK))
 
     def _start_transaction_under_autocommit(self):
         self._take_writer_lock()

@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from interviews import metrics
 from interviews.chains import drill_downs
+from interviews.first_answers import record_first_answer
 from interviews.forms import AnswerForm, RatingForm
 from interviews.hot_reads import answer_item, current_item
 from interviews.limits import rate_limited
@@ -34,7 +35,6 @@ from interviews.quizzes import (
     override_answer,
     rate_answer,
     record_answer,
-    record_first_answer,
     retry_title,
     set_flag,
     skip_withdrawn,
