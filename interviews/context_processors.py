@@ -3,6 +3,7 @@ computed only if shown."""
 
 from functools import cache
 
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -37,11 +38,23 @@ NAVIGATION = [
 ]
 
 
+ASSETS = {
+    "site_css": "css/site.css",
+    "pygments_css": "css/pygments.css",
+    "htmx_js": "vendor/htmx-4.0.1.min.js",
+    "site_js": "js/site.js",
+}
+
+
 def navigation(request):
-    """The addresses every page's header and footer link to, reversed once per process."""
-    return {"nav": _navigation(get_script_prefix())}
+    """The addresses every page's header and footer link to, and its style sheets and scripts:
+    reversed and looked up in the static files' manifest once per process."""
+    return _navigation(get_script_prefix())
 
 
 @cache
 def _navigation(script_prefix: str) -> dict:
-    return {name.removeprefix("interviews:").replace("-", "_"): reverse(name) for name in NAVIGATION}
+    return {
+        "nav": {name.removeprefix("interviews:").replace("-", "_"): reverse(name) for name in NAVIGATION},
+        "assets": {name: static(path) for name, path in ASSETS.items()},
+    }
