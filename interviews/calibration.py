@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db import connection
+from django.db.models import Count, Max
 
 from interviews.models import Answer, Question
 
@@ -68,16 +69,30 @@ def verdict(overall: list[dict]) -> str:
     return words
 
 
+# Counted per question first (from the answer_user_confidence index alone), then summed per topic:
+# joining each of 20,000 answers to its question and topic cost 5 ms; a few hundred rows cost none.
+TALLIES = """
+SELECT t.name, g.confidence, SUM(g.answered), SUM(g.n_right)
+FROM (
+    SELECT question_id, confidence, COUNT(*) AS answered, SUM(CASE WHEN is_correct THEN 1 ELSE 0 END) AS n_right
+    FROM interviews_answer
+    WHERE user_id = %s AND is_correct IS NOT NULL AND confidence IS NOT NULL
+    GROUP BY question_id, confidence
+) g
+JOIN interviews_question q ON q.id = g.question_id
+JOIN interviews_topic t ON t.id = q.topic_id
+GROUP BY t."order", t.name, g.confidence
+ORDER BY t."order", t.name, g.confidence
+"""
+
+
 def calibration_data(user) -> dict:
     """The dashboard's calibration section in two queries, whatever the number of answers."""
-    answers = Answer.objects.filter(user=user, is_correct__isnull=False, confidence__isnull=False)
-    tallies = [
-        Tally(row["question__topic__name"], row["confidence"], row["answered"], row["right"])
-        for row in answers.values("question__topic__name", "question__topic__order", "confidence")
-        .annotate(answered=Count("id"), right=Count("id", filter=Q(is_correct=True)))
-        .order_by("question__topic__order", "question__topic__name", "confidence")
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(TALLIES, [user.pk])
+        tallies = [Tally(topic, confidence, int(answered), int(right)) for topic, confidence, answered, right in cursor]
     table = calibration_table(tallies)
+    answers = Answer.objects.filter(user=user, is_correct__isnull=False, confidence__isnull=False)
     confidently_wrong = list(
         answers.filter(confidence=Answer.Confidence.SURE, is_correct=False, question__status=Question.Status.PUBLISHED)
         .values("question", "question__slug", "question__prompt_html")

@@ -196,6 +196,11 @@ class Answer(models.Model):
             models.Index(fields=["user", "local_day", "is_correct", "time_taken_ms"], name="answer_user_day"),
             models.Index(fields=["user", "question", "is_correct"], name="answer_user_question"),
             models.Index(fields=["question", "is_correct"]),
+            # Calibration on the dashboard: answers per question and confidence, counted in index order
+            # without reading the table.
+            models.Index(
+                fields=["user", "question", "confidence", "is_correct", "answered_at"], name="answer_user_confidence"
+            ),
         ]
 
     def __str__(self):
