@@ -534,6 +534,52 @@ def test_query_budgets(learner_client, learner, django_assert_max_num_queries, s
 
 
 @pytest.mark.parametrize("size", [5, 50])
+def test_the_htmx_core_loop_query_budget(htmx_client, learner, django_assert_max_num_queries, size):
+    """The loop as learners run it: the card swapped in, answered, the next card, with nothing in
+    between that counts reviews for the navigation; the same at any quiz or bank size."""
+    topic = make_topic()
+    for i in range(size):
+        make_question(topic, kind=["single", "multiple", "true_false", "short"][i % 4])
+    quiz = start(learner, size=size)
+    items = list(quiz.items.select_related("question").prefetch_related("question__choices"))
+    for item in items[:-1]:
+        # Session, user, the current question; a question the worker has not met yet: its content
+        # and choices too (then kept).
+        with django_assert_max_num_queries(5):
+            assert htmx_client.get(url(quiz)).status_code == 200
+        with django_assert_max_num_queries(3):
+            assert htmx_client.get(url(quiz)).status_code == 200
+        # Session, user, the question with the learner's card; BEGIN, the card's insert and review,
+        # the answer, the journal, the quiz's count; COMMIT.
+        with django_assert_max_num_queries(10):
+            response = answer(htmx_client, quiz, item.question, right_answer(item.question))
+        assert response.status_code == 200 and 'data-state="feedback"' in response.content.decode()
+    htmx_client.get(url(quiz))
+    with django_assert_max_num_queries(12):  # wrong, so also in the journal; and the quiz finishes
+        answer(htmx_client, quiz, items[-1].question, wrong_answer(items[-1].question))
+    quiz.refresh_from_db()
+    assert quiz.status == "finished" and quiz.answered_count == size
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_exam_answer_query_budget(htmx_client, learner, django_assert_max_num_queries, size):
+    topic = make_topic()
+    for _ in range(size):
+        make_question(topic, kind="single")
+    quiz = start(learner, mode="exam", size=size)
+    items = list(quiz.items.select_related("question").prefetch_related("question__choices"))
+    for item in items[:3]:
+        htmx_client.get(url(quiz), {"q": item.position})  # the worker meets the question
+        # Read and grade; under the lock: the quiz, the question and any stored answer, the insert
+        # (or the change) and the count; then the exam page's questions.
+        with django_assert_max_num_queries(9):
+            assert answer(htmx_client, quiz, item.question, right_answer(item.question)).status_code == 200
+        with django_assert_max_num_queries(9):  # a changed answer replaces the stored one
+            assert answer(htmx_client, quiz, item.question, wrong_answer(item.question)).status_code == 200
+    assert quiz.answers.count() == 3
+
+
+@pytest.mark.parametrize("size", [5, 50])
 def test_exam_page_query_budget(learner_client, learner, django_assert_max_num_queries, size):
     topic = make_topic()
     for _ in range(size):

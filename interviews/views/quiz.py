@@ -20,6 +20,7 @@ from interviews.forms import AnswerForm, RatingForm
 from interviews.hot_reads import answer_item, current_item
 from interviews.limits import rate_limited
 from interviews.models import Answer, Question, Quiz, QuizQuestion
+from interviews.question_memo import kept_question
 from interviews.quizzes import (
     CHOICE_KINDS,
     NOT_FINAL,
@@ -129,7 +130,7 @@ def _skipped_notice(positions: list[int]) -> str:
 
 def _current_card(request, quiz, item, now, *, notice=""):
     """The question to answer next, or its rating step if it is an open question already revealed."""
-    load_grading_key([item.question])
+    item.question = kept_question(item.question)
     state = "rating" if getattr(item, "answer", None) is not None else "question"
     return _card(request, quiz, item, now, state=state, notice=notice)
 
@@ -139,7 +140,7 @@ def _exam_page(request, quiz, now, *, position=None, form=None, notice="", confi
     position = position or positive_id(request.GET.get("q")) or 1
     position = min(max(1, position), len(items))
     item = items[position - 1]
-    load_grading_key([item.question])
+    item.question = kept_question(item.question)
     return _card(
         request,
         quiz,
