@@ -175,14 +175,16 @@ def lua_scripts(data: dict) -> dict[str, Path]:
     csrf = secrets.token_hex(16)  # a 32-character unmasked secret, valid as cookie and header
     cookie = f"sessionid={data['session']}; csrftoken={csrf}"
     pages = ", ".join(f'"{p}"' for p in data["pages"])
-    common = f'wrk.headers["Cookie"] = "{cookie}"\n'
+    # Every request says what a browser says: it takes gzip (so pages are compressed, as browsers get them).
+    accept = 'wrk.headers["Accept-Encoding"] = "gzip, deflate, br"\n'
+    common = accept + f'wrk.headers["Cookie"] = "{cookie}"\n'
     practice = data["practice_answers"]
     warm_up = len(practice) // 10  # answered during the warm-up, never again
     scripts = {
         # The bare view: no session, no user, no database; what the server and Django alone cost.
-        "hello": 'wrk.path = "/bench/hello"\n',
-        "dashboard_heavy": f'wrk.headers["Cookie"] = "sessionid={data["heavy"]}"\nwrk.path = "/dashboard/"\n',
-        "dashboard_light": f'wrk.headers["Cookie"] = "sessionid={data["light"]}"\nwrk.path = "/dashboard/"\n',
+        "hello": accept + 'wrk.path = "/bench/hello"\n',
+        "dashboard_heavy": accept + f'wrk.headers["Cookie"] = "sessionid={data["heavy"]}"\nwrk.path = "/dashboard/"\n',
+        "dashboard_light": accept + f'wrk.headers["Cookie"] = "sessionid={data["light"]}"\nwrk.path = "/dashboard/"\n',
         "quiz_page": common
         + f"""
 local pages = {{{pages}}}

@@ -282,3 +282,14 @@ def test_admin_history_page_has_no_inline_style(admin_client):
     question.save()
     page = admin_client.get(reverse("admin:interviews_question_history", args=[question.pk])).content.decode()
     assert "Changed?" in page and "style=" not in page
+
+
+def test_pages_are_compressed_for_browsers_that_take_gzip(learner_client):
+    import gzip
+
+    plain = learner_client.get("/")
+    packed = learner_client.get("/", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert "Content-Encoding" not in plain and plain["Vary"].count("Accept-Encoding") == 1
+    assert packed["Content-Encoding"] == "gzip"
+    assert len(packed.content) < len(plain.content) / 2
+    assert gzip.decompress(packed.content).decode().count("ML Interview Prep") >= 1
