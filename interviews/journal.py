@@ -1,8 +1,9 @@
 """Mistake journal workflows: misses land in the journal with each final answer; right answers resolve them."""
 
-from django.db.models import Case, DateTimeField, F, Value, When
+from django.db import connection
 
 from interviews.models import Answer, JournalEntry, Question
+from interviews.rows import insert
 
 CHOICE_KINDS = {Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.TRUE_FALSE}
 
@@ -14,29 +15,35 @@ def is_miss(answer: Answer) -> bool:
     return answer.is_correct is False
 
 
+# Written out: they run inside every answer's transaction. In an UPDATE the right-hand sides read
+# the row as it was, so one earlier right answer is enough to resolve with this one.
+RIGHT_ANSWER = """
+UPDATE interviews_journalentry
+SET right_in_a_row = right_in_a_row + 1, resolved_at = CASE WHEN right_in_a_row >= %s THEN %s END
+WHERE user_id = %s AND question_id = %s AND resolved_at IS NULL
+"""
+RUN_BROKEN = """
+UPDATE interviews_journalentry SET right_in_a_row = 0
+WHERE user_id = %s AND question_id = %s AND resolved_at IS NULL AND right_in_a_row > 0
+"""
+
+
 def note_answer(answer: Answer, *, now) -> None:
     """Keep the journal in step with one final answer; call inside the answer's transaction.
 
     A right answer counts towards resolving the question's open entries (two in a row resolve
     them); anything else breaks the run, and a miss adds an entry.
     """
-    entries = JournalEntry.objects.open().filter(user_id=answer.user_id, question_id=answer.question_id)
-    if answer.is_correct:
-        entries.update(
-            right_in_a_row=F("right_in_a_row") + 1,
-            # The condition reads the row before this update, so one earlier right answer is enough.
-            resolved_at=Case(
-                When(right_in_a_row__gte=JournalEntry.RIGHT_IN_A_ROW - 1, then=Value(now)),
-                default=None,
-                output_field=DateTimeField(),
-            ),
-        )
-        return
-    entries.filter(right_in_a_row__gt=0).update(right_in_a_row=0)
+    with connection.cursor() as cursor:
+        if answer.is_correct:
+            resolved_at = connection.ops.adapt_datetimefield_value(now)
+            cursor.execute(
+                RIGHT_ANSWER, [JournalEntry.RIGHT_IN_A_ROW - 1, resolved_at, answer.user_id, answer.question_id]
+            )
+            return
+        cursor.execute(RUN_BROKEN, [answer.user_id, answer.question_id])
     if is_miss(answer):
-        JournalEntry.objects.create(
-            user_id=answer.user_id, question_id=answer.question_id, answer=answer, created_at=now
-        )
+        insert(JournalEntry(user_id=answer.user_id, question_id=answer.question_id, answer=answer, created_at=now))
 
 
 def forget_miss(answer: Answer) -> None:
