@@ -81,7 +81,11 @@ $(TORCH_VENV)/.installed:
 check-content: $(TORCH_VENV)/.installed
 	$(TORCH_VENV)/bin/python scripts/check_content.py content/bank
 
+# wrk drives the load; installed from Debian's packages when missing (as root).
 bench: setup
+	@command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null 2>&1 \
+		|| { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; } \
+		|| echo "Could not install wrk: apt-get install wrk"; }
 	$(BIN)/python scripts/bench.py
 
 curator: setup
