@@ -128,12 +128,6 @@ def create_quiz(
     return quiz
 
 
-def _with_learner_card(items, user):
-    return items.annotate(
-        learner_card=FilteredRelation("question__review_cards", condition=Q(question__review_cards__user=user))
-    ).select_related("learner_card")
-
-
 def locked_item(user, quiz_id: int, question_id: int, *, graded: Question | None = None) -> QuizQuestion:
     """One question of the learner's quiz for answering, with the quiz, the question, the stored
     answer and the learner's review card. Raises QuizQuestion.DoesNotExist.
@@ -148,8 +142,13 @@ def locked_item(user, quiz_id: int, question_id: int, *, graded: Question | None
     """
     if connection.features.has_select_for_update:
         list(Quiz.objects.select_for_update().filter(pk=quiz_id, user=user).values_list("pk"))
-    items = _with_learner_card(QuizQuestion.objects, user).select_related("quiz", "question__topic", "answer")
-    item = items.get(quiz_id=quiz_id, quiz__user=user, question_id=question_id)
+    item = (
+        QuizQuestion.objects.annotate(
+            learner_card=FilteredRelation("question__review_cards", condition=Q(question__review_cards__user=user))
+        )
+        .select_related("quiz", "question__topic", "answer", "learner_card")
+        .get(quiz_id=quiz_id, quiz__user=user, question_id=question_id)
+    )
     question = item.question
     if graded is not None and (graded.pk, graded.version, graded.status) == (
         question.pk,

@@ -79,12 +79,11 @@ def quiz_detail(request, pk):
         return _quiz_action(request, pk)
     now = timezone.now()
     if not request.GET:
-        # The common case, an open practice or interview quiz: its current question in one query.
+        # The common case, an open practice or interview quiz: its current question in one query,
+        # with the question (and its choices) as this worker keeps it.
         item = current_item(request.user, pk)
         if item is not None and item.question.status == Question.Status.PUBLISHED:
-            # The kept question carries its choices: the card needs no other read.
-            state = "rating" if getattr(item, "answer", None) is not None else "question"
-            return _card(request, item.quiz, item, now, state=state)
+            return _current_card(request, item.quiz, item, now)
     quiz = get_object_or_404(request.user.quizzes, pk=pk)
     if quiz.is_open and quiz.is_past_deadline(now):
         submit_exam(quiz=quiz, now=now, prefs=prefs_for(request))
