@@ -11,13 +11,10 @@ may change them.
 import threading
 from collections import OrderedDict
 
-from django.db.models import prefetch_related_objects
-
 from interviews.models import Question
+from interviews.quizzes import load_grading_key
 
 KEPT = 2048
-CHOICE_KINDS = {Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.TRUE_FALSE}
-TYPED_KINDS = {Question.Kind.SHORT, Question.Kind.OUTPUT}
 
 _kept: OrderedDict = OrderedDict()
 _lock = threading.Lock()
@@ -32,10 +29,7 @@ def kept_question(question: Question) -> Question:
         if kept is not None:
             _kept.move_to_end(key)
             return kept
-    if question.kind in CHOICE_KINDS:
-        prefetch_related_objects([question], "choices")
-    elif question.kind in TYPED_KINDS:
-        prefetch_related_objects([question], "accepted_answers")
+    load_grading_key([question])
     with _lock:
         _kept[key] = question
         while len(_kept) > KEPT:

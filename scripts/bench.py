@@ -120,7 +120,12 @@ print(json.dumps({{"session": session(learner), "exam_answers": posts(exams, bot
                   "light": session(User.objects.get(username="light")),
                   "pages": [q.get_absolute_url() for q in practice[-{QUIZZES}:]]}}))
 """
-    out = subprocess.run(
+    return json.loads(shell(code).strip().splitlines()[-1])
+
+
+def shell(code: str) -> str:
+    """What `manage.py shell -c code` prints, against the bench's database."""
+    return subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
         cwd=ROOT,
         env=ENV,
@@ -128,7 +133,6 @@ print(json.dumps({{"session": session(learner), "exam_answers": posts(exams, bot
         capture_output=True,
         text=True,
     ).stdout
-    return json.loads(out.strip().splitlines()[-1])
 
 
 # wrk runs the script once per thread: each thread takes its own share of the answers.
@@ -284,14 +288,7 @@ from interviews.models import Answer
 print(Answer.objects.filter(user__username="bench", quiz__mode="practice").count(),
       Answer.objects.filter(user__username="bench", quiz__mode="exam").count())
 """
-    out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
-        cwd=ROOT,
-        env=ENV,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
+    out = shell(code).split()
     return {"practice": int(out[-2]), "exam": int(out[-1])}
 
 

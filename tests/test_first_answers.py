@@ -56,62 +56,50 @@ def test_a_first_answer_is_stored_with_its_review(learner, quiz):
     assert Quiz.objects.get(pk=quiz.pk).answered_count == 1
 
 
-def test_an_answer_stored_meanwhile_makes_it_write_nothing(learner, quiz):
-    item, submission, verdict = prepared(learner, quiz)
-    other_tab = prepared(learner, quiz, correct=True)
-    record_first_answer(
-        item=other_tab[0], submission=other_tab[1], verdict=other_tab[2], now=timezone.now(), prefs=Prefs()
-    )
-    before = written(learner)
-    assert (
-        record_first_answer(item=item, submission=submission, verdict=verdict, now=timezone.now(), prefs=Prefs())
-        is None
-    )
-    assert written(learner) == before
+def another_tab_answered(learner, quiz, item):
+    other = prepared(learner, quiz, correct=True)
+    record_first_answer(item=other[0], submission=other[1], verdict=other[2], now=timezone.now(), prefs=Prefs())
 
 
-def test_a_card_reviewed_meanwhile_makes_it_write_nothing(learner, quiz):
-    question = quiz.items.first().question
-    ReviewCard.objects.create(
-        user=learner,
-        question=question,
-        due=timezone.now(),
-        reps=2,
-        state=2,
-        stability=3.0,
-        difficulty=5.0,
-        last_review=timezone.now() - timedelta(days=3),
-    )
-    item, submission, verdict = prepared(learner, quiz)
-    ReviewCard.objects.filter(user=learner, question=question).update(reps=3)  # another quiz's answer
-    before = written(learner)
-    assert (
-        record_first_answer(item=item, submission=submission, verdict=verdict, now=timezone.now(), prefs=Prefs())
-        is None
-    )
-    assert written(learner) == before
+def another_quiz_reviewed_the_card(learner, quiz, item):
+    ReviewCard.objects.filter(user=learner, question=item.question).update(reps=3)
 
 
-def test_a_card_created_meanwhile_makes_it_write_nothing(learner, quiz):
-    item, submission, verdict = prepared(learner, quiz)
-    ReviewCard.objects.create(user=learner, question=item.question, due=timezone.now())  # bookmarked meanwhile
-    before = written(learner)
-    assert (
-        record_first_answer(item=item, submission=submission, verdict=verdict, now=timezone.now(), prefs=Prefs())
-        is None
-    )
-    assert written(learner) == before
+def the_question_was_bookmarked(learner, quiz, item):
+    ReviewCard.objects.create(user=learner, question=item.question, due=timezone.now())
 
 
-def test_a_quiz_abandoned_meanwhile_makes_it_write_nothing(learner, quiz):
-    item, submission, verdict = prepared(learner, quiz)
+def the_quiz_was_abandoned(learner, quiz, item):
     Quiz.objects.filter(pk=quiz.pk).update(status=Quiz.Status.ABANDONED)
+
+
+@pytest.mark.parametrize(
+    "meanwhile, card_before",
+    [
+        (another_tab_answered, False),
+        (another_quiz_reviewed_the_card, True),
+        (the_question_was_bookmarked, False),
+        (the_quiz_was_abandoned, False),  # the card's review and the answer are rolled back with it
+    ],
+)
+def test_a_change_since_the_read_makes_it_write_nothing(learner, quiz, meanwhile, card_before):
+    if card_before:
+        ReviewCard.objects.create(
+            user=learner,
+            question=quiz.items.first().question,
+            due=timezone.now(),
+            reps=2,
+            state=2,
+            stability=3.0,
+            difficulty=5.0,
+            last_review=timezone.now() - timedelta(days=3),
+        )
+    item, submission, verdict = prepared(learner, quiz)
+    meanwhile(learner, quiz, item)
     before = written(learner)
-    assert (
-        record_first_answer(item=item, submission=submission, verdict=verdict, now=timezone.now(), prefs=Prefs())
-        is None
-    )
-    assert written(learner) == before  # the card's review and the answer were rolled back with it
+    outcome = record_first_answer(item=item, submission=submission, verdict=verdict, now=timezone.now(), prefs=Prefs())
+    assert outcome is None
+    assert written(learner) == before
 
 
 def test_through_the_page_the_locked_path_then_decides(learner, learner_client, quiz):
