@@ -38,6 +38,20 @@ def prepared(learner, quiz, *, correct=False):
     return item, submission, grade_submission(item.question, submission)
 
 
+def learnt_card(learner, question):
+    """A card reviewed twice, last three days ago, due now."""
+    return ReviewCard.objects.create(
+        user=learner,
+        question=question,
+        due=timezone.now(),
+        reps=2,
+        state=2,
+        stability=3.0,
+        difficulty=5.0,
+        last_review=timezone.now() - timedelta(days=3),
+    )
+
+
 def written(learner):
     return (
         Answer.objects.filter(user=learner).count(),
@@ -84,16 +98,7 @@ def the_quiz_was_abandoned(learner, quiz, item):
 )
 def test_a_change_since_the_read_makes_it_write_nothing(learner, quiz, meanwhile, card_before):
     if card_before:
-        ReviewCard.objects.create(
-            user=learner,
-            question=quiz.items.first().question,
-            due=timezone.now(),
-            reps=2,
-            state=2,
-            stability=3.0,
-            difficulty=5.0,
-            last_review=timezone.now() - timedelta(days=3),
-        )
+        learnt_card(learner, quiz.items.first().question)
     item, submission, verdict = prepared(learner, quiz)
     meanwhile(learner, quiz, item)
     before = written(learner)
@@ -106,16 +111,7 @@ def test_through_the_page_the_locked_path_then_decides(learner, learner_client, 
     """A card reviewed in another quiz between the read and the write: the answer is still stored
     once, on the card as it is now."""
     question = quiz.items.first().question
-    card = ReviewCard.objects.create(
-        user=learner,
-        question=question,
-        due=timezone.now(),
-        reps=2,
-        state=2,
-        stability=3.0,
-        difficulty=5.0,
-        last_review=timezone.now() - timedelta(days=3),
-    )
+    card = learnt_card(learner, question)
     import interviews.views.quiz as quiz_views
 
     real = quiz_views.answer_item
