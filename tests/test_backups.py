@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from interviews import backups
+
 pytestmark = pytest.mark.django_db
 
 
@@ -25,7 +27,7 @@ def test_backup_writes_a_new_file_and_prints_its_path(settings, tmp_path):
 
 
 def test_keep_deletes_all_but_the_newest_backups(settings, tmp_path):
-    suffix = backup(settings, tmp_path).suffix
+    suffix = backups.suffix()
     for age in range(4):
         old = tmp_path / f"prep-2020010{age}-000000{suffix}"
         old.write_bytes(b"old")
