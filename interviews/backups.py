@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from django.db import connection
+from django.utils import timezone
 
 
 class RestoreRefused(Exception):
@@ -70,6 +71,16 @@ def table_counts() -> dict[str, int]:
             cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
             counts[table] = cursor.fetchone()[0]
     return counts
+
+
+def new_path(folder: Path) -> Path:
+    """A new file name for a backup taken now; a second backup in the same second does not replace the first."""
+    stem = f"prep-{timezone.now():%Y%m%d-%H%M%S}"
+    path, n = folder / f"{stem}{suffix()}", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}{suffix()}"
+    return path
 
 
 def prune(folder: Path, keep: int) -> list[Path]:

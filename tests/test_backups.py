@@ -26,6 +26,11 @@ def test_backup_writes_a_new_file_and_prints_its_path(settings, tmp_path):
     assert not list(tmp_path.glob("*.partial"))
 
 
+def test_two_backups_in_the_same_second_are_two_files(settings, tmp_path):
+    first, second = backup(settings, tmp_path), backup(settings, tmp_path)
+    assert first != second and first.exists() and second.exists()
+
+
 def test_keep_deletes_all_but_the_newest_backups(settings, tmp_path):
     suffix = backups.suffix()
     for age in range(4):

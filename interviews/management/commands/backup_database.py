@@ -6,7 +6,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from interviews import backups
 
@@ -20,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, keep, **options):
         folder = Path(settings.BACKUP_DIR)
-        path = output or folder / f"prep-{timezone.now():%Y%m%d-%H%M%S}{backups.suffix()}"
+        path = output or backups.new_path(folder)
         started = time.perf_counter()
         try:
             backups.backup(path)
