@@ -8,9 +8,9 @@ the dashboard for the heavy learner. Prints one line per endpoint:
     PROFILE <endpoint> median_ms <m> p90_ms <p> queries <q> n <count>
 
 PROFILE_TOP=quiz_page (or another endpoint) also prints the 25 most expensive functions of that
-endpoint from cProfile (PROFILE_SORT=tottime and PROFILE_LINES=60 change the listing);
-PROFILE_SQL=<endpoint> prints the SQL of one of its requests. PROFILE_ANSWERS sets the size of the
-demo database (default 100,000).
+endpoint from cProfile (PROFILE_SORT=tottime and PROFILE_LINES=60 change the listing), and
+PROFILE_DUMP=<file> saves those stats for pstats; PROFILE_SQL=<endpoint> prints the SQL of one of its
+requests. PROFILE_ANSWERS sets the size of the demo database (default 100,000).
 """
 
 import cProfile
@@ -137,6 +137,8 @@ def measure(name, requests):
         stats = pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
         stats.print_stats(int(os.environ.get("PROFILE_LINES", "25")))
         print(out.getvalue())
+        if os.environ.get("PROFILE_DUMP"):
+            profiler.dump_stats(os.environ["PROFILE_DUMP"])
 
 
 def main():

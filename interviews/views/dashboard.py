@@ -41,6 +41,7 @@ def dashboard(request):
             f"Answers per day from {data['daily'][0]['day']:%-d %b} to today, at most {daily_max} in a day.",
         ),
         "daily_max": daily_max,
+        "active_days": [d for d in data["daily"] if d["answered"]],
         "weekly_svg": charts.line_svg(
             [w["accuracy"] for w in data["weekly"]], "Share of correct answers per week, from 0 to 100 percent."
         ),
@@ -51,6 +52,7 @@ def dashboard(request):
             height=120,
         ),
         "forecast_max": forecast_max,
+        "due_days": [d for d in data["forecast"] if d["due"]],
         "prefs": prefs,
         **dashboard_sections(request.user, now=timezone.now(), prefs=prefs),
     }
