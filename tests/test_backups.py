@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from interviews import backups
 
@@ -26,9 +27,12 @@ def test_backup_writes_a_new_file_and_prints_its_path(settings, tmp_path):
     assert not list(tmp_path.glob("*.partial"))
 
 
-def test_two_backups_in_the_same_second_are_two_files(settings, tmp_path):
-    first, second = backup(settings, tmp_path), backup(settings, tmp_path)
-    assert first != second and first.exists() and second.exists()
+def test_two_backups_in_the_same_second_are_two_files(settings, tmp_path, monkeypatch):
+    moment = timezone.now()
+    monkeypatch.setattr(backups.timezone, "now", lambda: moment)
+    first, second, third = (backup(settings, tmp_path) for _ in range(3))
+    assert len({first, second, third}) == 3 and all(path.exists() for path in (first, second, third))
+    assert second.name.startswith(first.stem + "-2")
 
 
 def test_keep_deletes_all_but_the_newest_backups(settings, tmp_path):
