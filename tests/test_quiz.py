@@ -561,12 +561,16 @@ def test_the_htmx_core_loop_query_budget(htmx_client, learner, django_assert_max
     assert quiz.status == "finished" and quiz.answered_count == size
 
 
-@pytest.mark.parametrize("size", [5, 50])
-def test_exam_answer_query_budget(htmx_client, learner, django_assert_max_num_queries, size):
+def exam_of_single_questions(learner, size):
     topic = make_topic()
     for _ in range(size):
         make_question(topic, kind="single")
-    quiz = start(learner, mode="exam", size=size)
+    return start(learner, mode="exam", size=size)
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_exam_answer_query_budget(htmx_client, learner, django_assert_max_num_queries, size):
+    quiz = exam_of_single_questions(learner, size)
     items = list(quiz.items.select_related("question").prefetch_related("question__choices"))
     # Read and grade; under the lock (PostgreSQL locks the quiz row first, one more): the question
     # and any stored answer, the insert (or the change) and the count; then the exam page's questions.
@@ -582,10 +586,7 @@ def test_exam_answer_query_budget(htmx_client, learner, django_assert_max_num_qu
 
 @pytest.mark.parametrize("size", [5, 50])
 def test_exam_page_query_budget(learner_client, learner, django_assert_max_num_queries, size):
-    topic = make_topic()
-    for _ in range(size):
-        make_question(topic, kind="single")
-    quiz = start(learner, mode="exam", size=size)
+    quiz = exam_of_single_questions(learner, size)
     with django_assert_max_num_queries(9):  # with the due count, kept in the session (3 statements)
         assert learner_client.get(url(quiz), {"q": 2}).status_code == 200
     with django_assert_max_num_queries(5):  # session, user, quiz, its questions, the shown one's choices
